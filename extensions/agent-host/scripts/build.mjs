@@ -1,0 +1,23 @@
+// Bundles the host into one ESM file that `node` runs directly: fast start, one file for
+// `neu build` to copy next to the window.
+import { readFile } from 'node:fs/promises';
+import { build } from 'esbuild';
+
+const root = new URL('../../../', import.meta.url);
+const { version } = JSON.parse(await readFile(new URL('package.json', root), 'utf8'));
+
+await build({
+  entryPoints: [new URL('../src/main.ts', import.meta.url).pathname],
+  outfile: new URL('../dist/grove.mjs', import.meta.url).pathname,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  // Some bundled packages call require() on Node builtins; ESM has no require of its own.
+  banner: {
+    js: "import { createRequire as __groveRequire } from 'node:module'; const require = __groveRequire(import.meta.url);",
+  },
+  define: { GROVE_VERSION: JSON.stringify(version) },
+  legalComments: 'none',
+  logLevel: 'warning',
+});

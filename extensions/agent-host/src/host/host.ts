@@ -1,0 +1,140 @@
+import { ProjectService } from '../projects/project-service.ts';
+import { type HostState, PROTOCOL_VERSION } from '../protocol/index.ts';
+import { type Handlers, RpcSession } from '../rpc/rpc-session.ts';
+import { AccessGuard } from '../server/access-guard.ts';
+import { HostServer } from '../server/host-server.ts';
+import { StaticFiles } from '../server/static-files.ts';
+import { dataPaths, lockDataDir } from '../store/data-dir.ts';
+import { HostError } from './host-error.ts';
+import { log } from './log.ts';
+import { StateHub } from './state-hub.ts';
+import { HOST_VERSION } from './version.ts';
+
+export interface HostOptions {
+  readonly dataDir: string;
+  readonly mode: 'window' | 'serve';
+  /** The built UI to serve (`resources/`); may be missing in window mode, where the runtime serves it. */
+  readonly resourcesDir: string;
+  readonly port: number;
+  /** Listen on every interface instead of loopback only. */
+  readonly lan: boolean;
+}
+
+export interface HostAddress {
+  readonly port: number;
+  /** The browser URL, token included. */
+  readonly url: string;
+  /** The WebSocket URL, without the token. */
+  readonly rpcUrl: string;
+  readonly token: string;
+}
+
+/**
+ * The composition root. The constructor starts nothing; `start` takes the data dir, loads
+ * state and opens the server, in that order; `stop` undoes them in reverse.
+ */
+export class Host {
+  readonly #options: HostOptions;
+  readonly #hub = new StateHub();
+  readonly #guard: AccessGuard;
+  readonly #projects: ProjectService;
+  readonly #sessions = new Set<RpcSession>();
+  #server: HostServer | undefined;
+  #lock: { release(): Promise<void> } | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #stopping: Promise<void> | undefined;
+
+  constructor(options: HostOptions) {
+    this.#options = options;
+    this.#guard = new AccessGuard({ lan: options.lan });
+    this.#projects = new ProjectService(dataPaths(options.dataDir).projects, this.#hub);
+  }
+
+  async start(): Promise<HostAddress> {
+    this.#lock = await lockDataDir(this.#options.dataDir);
+    try {
+      await this.#projects.load();
+      this.#unsubscribe = this.#hub.onNotification((notification) => {
+        for (const session of this.#sessions) session.notify(notification);
+      });
+      this.#server = new HostServer({
+        guard: this.#guard,
+        files: await StaticFiles.load(this.#options.resourcesDir),
+        bindAddress: this.#options.lan ? '0.0.0.0' : '127.0.0.1',
+        port: this.#options.port,
+        onSocket: (socket) => this.#attach(socket),
+      });
+      const port = await this.#server.listen();
+      const token = this.#guard.token;
+      return {
+        port,
+        token,
+        url: `http://127.0.0.1:${port}/?token=${token}`,
+        rpcUrl: `ws://127.0.0.1:${port}/rpc`,
+      };
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  /** Lets the Neutralino window's page (served by the runtime on its own port) connect. */
+  trustOrigin(origin: string): void {
+    this.#guard.trustOrigin(origin);
+  }
+
+  /** Stops everything `start` started, in reverse order. Safe to call more than once. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      await this.#server?.close();
+      this.#unsubscribe?.();
+      this.#sessions.clear();
+      await this.#lock?.release();
+    })();
+    return this.#stopping;
+  }
+
+  snapshot(): HostState {
+    return { rev: this.#hub.rev, projects: [...this.#projects.list()], inbox: { pending: 0 } };
+  }
+
+  #attach(socket: import('ws').WebSocket): void {
+    const session = new RpcSession({
+      send: (text) => socket.send(text),
+      initialize: ({ protocolVersion }) => {
+        if (protocolVersion !== PROTOCOL_VERSION) {
+          throw new HostError(
+            'protocol_mismatch',
+            `This page speaks Grove protocol ${protocolVersion}, but the host speaks ${PROTOCOL_VERSION}. Rebuild with npm run build and reload.`,
+            { host: PROTOCOL_VERSION, client: protocolVersion },
+          );
+        }
+        return {
+          protocolVersion: PROTOCOL_VERSION,
+          host: { version: HOST_VERSION, mode: this.#options.mode },
+          state: this.snapshot(),
+        };
+      },
+      handlers: this.#handlers(),
+      onInternalError: (error, method) => log.error(`${method} failed`, error),
+    });
+    this.#sessions.add(session);
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) return socket.close(1003, 'Grove speaks JSON text frames');
+      void session.receive(data.toString());
+    });
+    socket.on('close', () => this.#sessions.delete(session));
+    socket.on('error', (error) => log.error('client socket failed', error));
+  }
+
+  #handlers(): Handlers {
+    return {
+      'host/ping': async () => ({ time: Date.now() }),
+      'project/add': async ({ path }) => ({ project: await this.#projects.add(path) }),
+      'project/remove': async ({ projectId }) => {
+        await this.#projects.remove(projectId);
+        return {};
+      },
+    };
+  }
+}

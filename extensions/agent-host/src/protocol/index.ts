@@ -1,0 +1,5 @@
+export * from './board.ts';
+export * from './domain.ts';
+export * from './errors.ts';
+export * from './messages.ts';
+export * from './version.ts';
