@@ -1,0 +1,23 @@
+import type { ProjectId } from './protocol.ts';
+
+/**
+ * The requests child elements send up to <grove-app>, which owns the connection and acts
+ * on them. They bubble and cross shadow roots.
+ */
+export interface GroveEvents {
+  /** Show this project's board. */
+  'grove-select-project': { projectId: ProjectId };
+  /** Open the add-project dialog. */
+  'grove-add-project': undefined;
+  /** Ask to remove this project (a confirmation follows). */
+  'grove-remove-project': { projectId: ProjectId };
+  /** Open the command palette. */
+  'grove-open-palette': undefined;
+  /** Skip the reconnect backoff and try the host now. */
+  'grove-retry-connection': undefined;
+}
+
+/** Dispatches one of Grove's UI events from `source`. */
+export function emit<K extends keyof GroveEvents>(source: EventTarget, type: K, detail: GroveEvents[K]): void {
+  source.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+}

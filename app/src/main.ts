@@ -1,0 +1,1 @@
+import './components/grove-app.ts';

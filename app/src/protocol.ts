@@ -1,0 +1,20 @@
+/**
+ * The UI's one door to the shared protocol. Types come from the zod modules with
+ * `export type`, so zod never enters the bundle; runtime values come only from the
+ * zod-free modules (board.ts, version.ts).
+ */
+
+export {
+  BOARD_COLUMNS,
+  type BoardColumn,
+  type ThreadStatus,
+} from '../../extensions/agent-host/src/protocol/board.ts';
+export type { HostState, Project, ProjectId } from '../../extensions/agent-host/src/protocol/domain.ts';
+export type { ErrorCode, WireError } from '../../extensions/agent-host/src/protocol/errors.ts';
+export type {
+  AnyNotification,
+  MethodName,
+  ParamsOf,
+  ResultOf,
+} from '../../extensions/agent-host/src/protocol/messages.ts';
+export { HOST_EXTENSION_ID, PROTOCOL_VERSION, RELAY_EVENTS } from '../../extensions/agent-host/src/protocol/version.ts';

@@ -1,0 +1,74 @@
+import type { AnyNotification, HostState } from '../protocol.ts';
+
+/** What applying one notification did to the mirror. */
+export type ApplyOutcome =
+  /** The notification was the next change and is now in the mirror. */
+  | 'applied'
+  /** The mirror already holds this change (it came with a newer snapshot). */
+  | 'stale'
+  /** At least one change was missed: the mirror must be replaced by a fresh snapshot. */
+  | 'gap';
+
+/**
+ * The UI's mirror of the host's state. Only the connection writes to it (a snapshot from
+ * `host/initialize`, then change notifications); components read it and subscribe.
+ */
+export class HostStore {
+  #state: HostState | null = null;
+  readonly #listeners = new Set<() => void>();
+
+  /** The last snapshot plus every change since; null until the first `host/initialize`. */
+  get state(): HostState | null {
+    return this.#state;
+  }
+
+  /** Calls `listener` after every change; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Replaces the whole mirror with a snapshot from `host/initialize`. */
+  replace(state: HostState): void {
+    this.#state = state;
+    this.#emit();
+  }
+
+  /** Applies one change notification if it is exactly the next revision. */
+  apply(notification: AnyNotification): ApplyOutcome {
+    const state = this.#state;
+    if (!state) return 'gap';
+    const { rev } = notification.params;
+    if (rev <= state.rev) return 'stale';
+    if (rev !== state.rev + 1) return 'gap';
+    this.#state = reduce(state, notification);
+    this.#emit();
+    return 'applied';
+  }
+
+  #emit(): void {
+    for (const listener of this.#listeners) listener();
+  }
+}
+
+function reduce(state: HostState, notification: AnyNotification): HostState {
+  switch (notification.method) {
+    case 'project/added': {
+      const { project, rev } = notification.params;
+      // Keyed by id: a project the mirror already holds is replaced in place, never listed twice.
+      const known = state.projects.some((p) => p.id === project.id);
+      const projects = known ? state.projects.map((p) => (p.id === project.id ? project : p)) : [...state.projects, project];
+      return { ...state, rev, projects };
+    }
+    case 'project/removed': {
+      const { projectId, rev } = notification.params;
+      return { ...state, rev, projects: state.projects.filter((p) => p.id !== projectId) };
+    }
+    default:
+      return assertNever(notification);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`Unhandled notification: ${JSON.stringify(value)}`);
+}
