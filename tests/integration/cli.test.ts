@@ -35,24 +35,29 @@ describe('the grove command', () => {
     }
   });
 
-  // Where `npm run setup:runtime` has put a runtime in bin/, `grove` opens a real window instead.
-  test.skipIf(hasRuntime)(
-    'without the Neutralino runtime, `grove` says how to get it and serves the browser instead',
-    async () => {
-      await using data = await tempDir();
-      const child = spawn(process.execPath, [GROVE_BIN, '--no-open', '--data-dir', data.path], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      child.stdout.on('data', (chunk) => (out += chunk));
-      child.stderr.on('data', (chunk) => (out += chunk));
-      try {
-        await waitFor('the fallback to serve mode', () => out.includes('Grove is ready at http://127.0.0.1:'));
-        expect(out).toMatch(/The Neutralino runtime is not installed[\s\S]*npm run setup:runtime[\s\S]*opens in your browser/);
-      } finally {
-        child.kill('SIGTERM');
-        await new Promise((resolve) => child.on('exit', resolve));
-      }
-    },
-  );
+  test('where no window can open, `grove` says why and serves the browser instead', async () => {
+    await using data = await tempDir();
+    const env = { ...process.env };
+    delete env.DISPLAY;
+    delete env.WAYLAND_DISPLAY;
+    const child = spawn(process.execPath, [GROVE_BIN, '--no-open', '--data-dir', data.path], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.stderr.on('data', (chunk) => (out += chunk));
+    try {
+      await waitFor('the fallback to serve mode', () => out.includes('Grove is ready at http://127.0.0.1:'));
+      // Which reason depends on whether `npm run setup:runtime` has put a runtime in bin/.
+      expect(out).toMatch(
+        hasRuntime
+          ? /There is no display here \(DISPLAY and WAYLAND_DISPLAY are unset\), so Grove opens in your browser/
+          : /The Neutralino runtime is not installed[\s\S]*npm run setup:runtime[\s\S]*opens in your browser/,
+      );
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.on('exit', resolve));
+    }
+  });
 });

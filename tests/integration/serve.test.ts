@@ -56,7 +56,7 @@ describe('grove serve: who may connect', () => {
 
     const page = await get(host.port, '/', { Cookie: cookie });
     expect(page.status).toBe(200);
-    expect(page.body).toContain('<script src="/__neutralino_globals.js"></script>');
+    expect(page.body).toMatch(/<script\s+src="\/__neutralino_globals\.js"><\/script>/);
     expect(page.headers['content-security-policy']).toMatch(/default-src 'self'.*frame-ancestors 'none'/);
     expect(await get(host.port, '/__neutralino_globals.js', { Cookie: cookie })).toMatchObject({ status: 200, body: '' });
     expect(await get(host.port, '/../../../etc/hostname', { Cookie: cookie })).toMatchObject({ status: 404 });

@@ -45,7 +45,7 @@ describe('neutralino.config.json', () => {
 
   test('the window page loads the runtime globals before the app', () => {
     const html = readFileSync(join(ROOT, 'app', 'index.html'), 'utf8');
-    const globals = html.indexOf('<script src="/__neutralino_globals.js"></script>');
+    const globals = html.search(/<script\s+(vite-ignore\s+)?src="\/__neutralino_globals\.js"><\/script>/);
     expect(globals).toBeGreaterThan(-1);
     expect(globals).toBeLessThan(html.indexOf('type="module"'));
   });

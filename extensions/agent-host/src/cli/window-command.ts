@@ -36,6 +36,11 @@ export async function windowCommand(serve: ServeOptions): Promise<void> {
     return serveCommand(serve);
   }
 
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    process.stderr.write('There is no display here (DISPLAY and WAYLAND_DISPLAY are unset), so Grove opens in your browser.\n\n');
+    return serveCommand(serve);
+  }
+
   const built = spawnSync(
     process.execPath,
     [join(paths.root, 'node_modules', '@neutralinojs', 'neu', 'bin', 'neu.js'), 'build'],
@@ -66,7 +71,7 @@ export async function windowCommand(serve: ServeOptions): Promise<void> {
   });
   if (code !== 0 && Date.now() - startedAt < EARLY_EXIT_MS) {
     process.stderr.write(
-      `The Grove window could not start (the runtime exited with ${code}). On Linux it needs WebKitGTK: sudo apt-get install libwebkit2gtk-4.1-0.\nGrove opens in your browser instead.\n\n`,
+      `The Grove window could not start (the runtime exited with ${code}; its messages are above). On Linux it needs a display and WebKitGTK (sudo apt-get install libwebkit2gtk-4.1-0).\nGrove opens in your browser instead.\n\n`,
     );
     return serveCommand(serve);
   }
