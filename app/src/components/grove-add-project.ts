@@ -2,7 +2,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { icon } from '../icons.ts';
 import { chooseFolder } from '../platform/neutralino.ts';
-import { dialogStyles, sharedStyles } from '../styles/shared.ts';
+import { dialogFormStyles, dialogStyles, sharedStyles } from '../styles/shared.ts';
 
 /**
  * The add-project dialog: a path field (and, in the window, the system folder picker).
@@ -14,6 +14,7 @@ export class GroveAddProject extends LitElement {
   static override styles = [
     sharedStyles,
     dialogStyles,
+    dialogFormStyles,
     css`
       :host {
         display: contents;

@@ -2,7 +2,7 @@ import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { type IconName, icon } from '../icons.ts';
-import { sharedStyles } from '../styles/shared.ts';
+import { dialogStyles, sharedStyles } from '../styles/shared.ts';
 
 /** One thing the palette can do. */
 export interface PaletteAction {
@@ -23,6 +23,7 @@ export interface PaletteAction {
 export class GroveCommandPalette extends LitElement {
   static override styles = [
     sharedStyles,
+    dialogStyles,
     css`
       :host {
         display: contents;
@@ -32,16 +33,11 @@ export class GroveCommandPalette extends LitElement {
         outline: none;
       }
 
+      /* The shared dialog card, wider and near the top, as palettes sit. */
       dialog {
         width: min(600px, calc(100vw - 32px));
         max-height: min(460px, calc(100vh - 96px));
         margin: 12vh auto auto;
-        padding: 0;
-        border: 1px solid var(--border);
-        border-radius: var(--radius-lg);
-        background: var(--bg-raised);
-        color: var(--fg);
-        box-shadow: var(--shadow-dialog);
         overflow: hidden;
       }
 

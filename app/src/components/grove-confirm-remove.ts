@@ -2,7 +2,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { icon } from '../icons.ts';
 import type { Project, ProjectId } from '../protocol.ts';
-import { dialogStyles, sharedStyles } from '../styles/shared.ts';
+import { dialogFormStyles, dialogStyles, sharedStyles } from '../styles/shared.ts';
 
 /** Confirms removing a project, saying plainly that its files on disk stay as they are. */
 @customElement('grove-confirm-remove')
@@ -10,6 +10,7 @@ export class GroveConfirmRemove extends LitElement {
   static override styles = [
     sharedStyles,
     dialogStyles,
+    dialogFormStyles,
     css`
       :host {
         display: contents;

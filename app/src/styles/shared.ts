@@ -161,7 +161,10 @@ export const dialogStyles = css`
       animation: none;
     }
   }
+`;
 
+/** The parts of a form dialog: title, body, and the footer with its buttons. */
+export const dialogFormStyles = css`
   form {
     margin: 0;
   }
