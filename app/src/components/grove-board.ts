@@ -135,8 +135,8 @@ export class GroveBoard extends LitElement {
 
       .column {
         display: flex;
-        /* Six columns fit side by side from about 1,440 px wide; narrower windows scroll. */
-        flex: 1 0 176px;
+        /* Six columns fit side by side from about 1,330 px wide (the window opens at 1,360); narrower windows scroll. */
+        flex: 1 0 160px;
         flex-direction: column;
         max-width: 340px;
         min-height: 0;

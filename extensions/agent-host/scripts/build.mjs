@@ -1,14 +1,20 @@
 // Bundles the host into one ESM file that `node` runs directly: fast start, one file for
 // `neu build` to copy next to the window.
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const root = new URL('../../../', import.meta.url);
 const { version } = JSON.parse(await readFile(new URL('package.json', root), 'utf8'));
 
+await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
   entryPoints: [new URL('../src/main.ts', import.meta.url).pathname],
-  outfile: new URL('../dist/grove.mjs', import.meta.url).pathname,
+  outdir: new URL('../dist', import.meta.url).pathname,
+  entryNames: 'grove',
+  outExtension: { '.js': '.mjs' },
+  // Each command is its own chunk (main.ts imports them lazily).
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',

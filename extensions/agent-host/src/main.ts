@@ -1,8 +1,5 @@
 import { parseArgs } from 'node:util';
 import { CliError } from './cli/cli-error.ts';
-import { extensionCommand } from './cli/extension-command.ts';
-import { serveCommand } from './cli/serve-command.ts';
-import { windowCommand } from './cli/window-command.ts';
 import { HostError } from './host/host-error.ts';
 import { HOST_VERSION } from './host/version.ts';
 import { defaultDataDir } from './store/data-dir.ts';
@@ -49,12 +46,14 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = positionals;
   if (rest.length > 0) throw new CliError(`Unexpected argument “${rest[0]}”.`, 2);
   switch (command) {
+    // Each command loads only its own code: the window launcher just waits on the runtime,
+    // and should not hold the whole host in memory while it does.
     case undefined:
-      return windowCommand(serve);
+      return (await import('./cli/window-command.ts')).windowCommand(serve);
     case 'serve':
-      return serveCommand(serve);
+      return (await import('./cli/serve-command.ts')).serveCommand(serve);
     case 'extension':
-      return extensionCommand({ dataDir });
+      return (await import('./cli/extension-command.ts')).extensionCommand({ dataDir });
     default:
       throw new CliError(`Unknown command “${command}”.`, 2);
   }

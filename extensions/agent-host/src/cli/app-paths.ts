@@ -1,13 +1,20 @@
-import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The app folder (the one holding neutralino.config.json). The host runs as
- * `<app>/extensions/agent-host/dist/grove.mjs`, both from the repository and from the copy
- * `neu build` makes under dist/grove.
+ * The app folder: the nearest one above this module that holds neutralino.config.json.
+ * That is the repository when the host runs from it, and dist/grove for the copy `neu
+ * build` makes, wherever the bundler put this module's chunk.
  */
 export function appPaths(moduleUrl = import.meta.url) {
-  const root = resolve(dirname(fileURLToPath(moduleUrl)), '..', '..', '..');
+  const start = dirname(fileURLToPath(moduleUrl));
+  let root = start;
+  while (!existsSync(join(root, 'neutralino.config.json'))) {
+    const parent = dirname(root);
+    if (parent === root) throw new Error(`No neutralino.config.json above ${start}: Grove's files are incomplete.`);
+    root = parent;
+  }
   return {
     root,
     resources: join(root, 'resources'),

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { log } from '../host/log.ts';
 import { appPaths } from './app-paths.ts';
-import { type ServeOptions, serveCommand } from './serve-command.ts';
+import type { ServeOptions } from './serve-command.ts';
 
 /** Runtime binary names, as `neu update` lays them out in bin/. */
 const RUNTIME_BINARIES: Record<string, string> = {
@@ -17,6 +17,11 @@ const RUNTIME_BINARIES: Record<string, string> = {
 
 /** A runtime that dies this fast never showed a window (e.g. WebKitGTK is missing). */
 const EARLY_EXIT_MS = 3_000;
+
+/** The fallback: loaded only when it is needed, so a launcher that only waits on the window stays small. */
+async function serveFallback(serve: ServeOptions): Promise<void> {
+  return (await import('./serve-command.ts')).serveCommand(serve);
+}
 
 /**
  * `grove`: packs the UI into resources.neu (bundle mode: the runtime's directory mode serves
@@ -33,12 +38,12 @@ export async function windowCommand(serve: ServeOptions): Promise<void> {
         'Get it with `npm run setup:runtime` (it downloads from GitHub), then run `npm start` again.\n' +
         'Meanwhile Grove opens in your browser.\n\n',
     );
-    return serveCommand(serve);
+    return serveFallback(serve);
   }
 
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
     process.stderr.write('There is no display here (DISPLAY and WAYLAND_DISPLAY are unset), so Grove opens in your browser.\n\n');
-    return serveCommand(serve);
+    return serveFallback(serve);
   }
 
   const built = spawnSync(
@@ -52,7 +57,7 @@ export async function windowCommand(serve: ServeOptions): Promise<void> {
   // neu build exits 0 even when it packaged nothing: check for its output instead.
   if (built.status !== 0 || !existsSync(join(paths.neuBuildOutput, 'resources.neu'))) {
     process.stderr.write('Packing the UI for the window failed (see above). Grove opens in your browser instead.\n\n');
-    return serveCommand(serve);
+    return serveFallback(serve);
   }
 
   const startedAt = Date.now();
@@ -73,7 +78,7 @@ export async function windowCommand(serve: ServeOptions): Promise<void> {
     process.stderr.write(
       `The Grove window could not start (the runtime exited with ${code}; its messages are above). On Linux it needs a display and WebKitGTK (sudo apt-get install libwebkit2gtk-4.1-0).\nGrove opens in your browser instead.\n\n`,
     );
-    return serveCommand(serve);
+    return serveFallback(serve);
   }
   process.exit(code);
 }

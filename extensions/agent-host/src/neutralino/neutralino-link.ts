@@ -84,6 +84,9 @@ export class NeutralinoLink {
     const socket = new WebSocket(url);
     this.#socket = socket;
     socket.on('message', (data) => this.#receive(data.toString()));
+    // Without a listener, a socket error after the open would throw and take the host
+    // down without its cleanup; the 'close' that always follows does the stopping.
+    socket.on('error', () => {});
     socket.on('close', () => {
       for (const call of this.#pending.values()) {
         clearTimeout(call.timer);
