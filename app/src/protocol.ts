@@ -9,7 +9,7 @@ export {
   type BoardColumn,
   type ThreadStatus,
 } from '../../extensions/agent-host/src/protocol/board.ts';
-export type { HostState, Project, ProjectId } from '../../extensions/agent-host/src/protocol/domain.ts';
+export type { HostState, Project, ProjectId, Thread, ThreadId } from '../../extensions/agent-host/src/protocol/domain.ts';
 export type { ErrorCode, WireError } from '../../extensions/agent-host/src/protocol/errors.ts';
 export type {
   AnyNotification,
@@ -17,4 +17,5 @@ export type {
   ParamsOf,
   ResultOf,
 } from '../../extensions/agent-host/src/protocol/messages.ts';
+export { NOTIFICATION_METHODS } from '../../extensions/agent-host/src/protocol/names.ts';
 export { HOST_EXTENSION_ID, PROTOCOL_VERSION, RELAY_EVENTS } from '../../extensions/agent-host/src/protocol/version.ts';

@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { PROTOCOL_VERSION } from '../../extensions/agent-host/src/protocol/index.ts';
 import { makeRepo } from '../helpers/git-repo.ts';
 import { startServe } from '../helpers/host-process.ts';
 import { RpcClient, type RpcError } from '../helpers/rpc-client.ts';
@@ -71,7 +72,7 @@ describe('grove serve: who may connect', () => {
     expect(await refusal(RpcClient.connect(host.rpcUrl, { Origin: 'http://evil.example' }))).toBe('HTTP 403');
     expect(await refusal(RpcClient.connect(host.rpcUrl, { Host: `attacker.example:${host.port}` }))).toBe('HTTP 403');
     await using own = await RpcClient.connect(host.rpcUrl, { Origin: host.origin });
-    expect((await own.initialize()).protocolVersion).toBe(1);
+    expect((await own.initialize()).protocolVersion).toBe(PROTOCOL_VERSION);
   });
 });
 
@@ -92,7 +93,7 @@ describe('grove serve: the protocol', () => {
     const mismatch = await client
       .request('host/initialize', { protocolVersion: 999, client: { name: 'old', version: '0' } })
       .catch((e: RpcError) => e.wire);
-    expect(mismatch).toMatchObject({ code: 'protocol_mismatch', data: { host: 1, client: 999 } });
+    expect(mismatch).toMatchObject({ code: 'protocol_mismatch', data: { host: PROTOCOL_VERSION, client: 999 } });
 
     await client.initialize();
     expect(await client.sendRaw('{"id": 8, "method": "thread/fly"}')).toMatchObject({
@@ -112,7 +113,7 @@ describe('grove serve: the protocol', () => {
     await using host = await startServe(join(dir.path, 'data'));
     await using a = await RpcClient.connect(host.rpcUrl);
     await using b = await RpcClient.connect(host.rpcUrl);
-    expect((await a.initialize()).state).toEqual({ rev: 0, projects: [], inbox: { pending: 0 } });
+    expect((await a.initialize()).state).toEqual({ rev: 0, projects: [], threads: [], inbox: { pending: 0 } });
     await b.initialize();
 
     const { project } = await a.request('project/add', { path: repo });
@@ -126,7 +127,7 @@ describe('grove serve: the protocol', () => {
     expect(b.notifications).toEqual(expected);
     expect(a.notifications).toEqual(expected);
     await using late = await RpcClient.connect(host.rpcUrl);
-    expect((await late.initialize()).state).toEqual({ rev: 2, projects: [], inbox: { pending: 0 } });
+    expect((await late.initialize()).state).toEqual({ rev: 2, projects: [], threads: [], inbox: { pending: 0 } });
   });
 });
 

@@ -1,5 +1,5 @@
 import type { AnyNotification, HostState, MethodName, ParamsOf, ResultOf, WireError } from '../protocol.ts';
-import { PROTOCOL_VERSION } from '../protocol.ts';
+import { NOTIFICATION_METHODS, PROTOCOL_VERSION } from '../protocol.ts';
 import type { HostStore } from '../state/host-store.ts';
 import type { HostEndpoint } from './host-endpoint.ts';
 import { HostRequestError } from './host-request-error.ts';
@@ -277,5 +277,5 @@ export class HostConnection {
 }
 
 function isKnownNotification(frame: { method: string; params: unknown }): frame is AnyNotification {
-  return frame.method === 'project/added' || frame.method === 'project/removed';
+  return (NOTIFICATION_METHODS as readonly string[]).includes(frame.method);
 }

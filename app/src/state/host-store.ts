@@ -64,6 +64,13 @@ function reduce(state: HostState, notification: AnyNotification): HostState {
       const { projectId, rev } = notification.params;
       return { ...state, rev, projects: state.projects.filter((p) => p.id !== projectId) };
     }
+    case 'thread/added':
+    case 'thread/updated': {
+      const { thread, rev } = notification.params;
+      const known = state.threads.some((t) => t.id === thread.id);
+      const threads = known ? state.threads.map((t) => (t.id === thread.id ? thread : t)) : [...state.threads, thread];
+      return { ...state, rev, threads };
+    }
     default:
       return assertNever(notification);
   }

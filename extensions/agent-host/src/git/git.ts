@@ -20,12 +20,19 @@ export class GitCommandError extends Error {
  * on top of a small allowlist of the ambient environment (see PASSED_THROUGH).
  */
 export async function git(cwd: string, args: string[], env?: Record<string, string>): Promise<string> {
-  const client = simpleGit({ baseDir: cwd, allowEnvironment: GROVE_GIT_ENV, timeout: { block: 120_000 } });
+  const client = simpleGit({
+    baseDir: cwd,
+    allowEnvironment: GROVE_GIT_ENV,
+    timeout: { block: 120_000 },
+    // simple-git counts a failure only when git also wrote to stderr; `--quiet` probes
+    // (show-ref --verify, rev-parse --verify) fail silently, so every non-zero exit counts.
+    errors: (error, result) => error ?? (result.exitCode === 0 ? undefined : new Error(`git exited with ${result.exitCode}`)),
+  });
   if (env !== undefined) client.env({ ...gitEnvironment(), ...env });
   try {
     return await client.raw(args);
   } catch (error) {
-    const message = error instanceof GitError ? error.message.trim() : String(error);
+    const message = error instanceof GitError || error instanceof Error ? error.message.trim() : String(error);
     throw new GitCommandError(args, message, { cause: error });
   }
 }

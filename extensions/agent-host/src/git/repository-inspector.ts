@@ -1,4 +1,4 @@
-import { GitError, simpleGit } from 'simple-git';
+import { GitCommandError, git } from './git.ts';
 
 /** What one folder turned out to be, from git's own answer. */
 export type Inspection =
@@ -18,7 +18,7 @@ const NO_COMMIT = /^0{40}$|^0{64}$/;
 export async function inspectRepository(dir: string): Promise<Inspection> {
   let out: string;
   try {
-    out = await simpleGit({ baseDir: dir, timeout: { block: 30_000 } }).raw(['worktree', 'list', '--porcelain']);
+    out = await git(dir, ['worktree', 'list', '--porcelain']);
   } catch (error) {
     return classifyFailure(error);
   }
@@ -41,10 +41,9 @@ export async function inspectRepository(dir: string): Promise<Inspection> {
 }
 
 function classifyFailure(error: unknown): Inspection {
-  const message = error instanceof Error ? error.message : String(error);
-  if (/ENOENT|spawn git/.test(message) && !(error instanceof GitError && /fatal:/.test(message))) {
-    return { kind: 'git_missing' };
-  }
+  if (!(error instanceof GitCommandError)) throw error;
+  const message = error.message;
+  if (/ENOENT|spawn git/.test(message) && !/fatal:/.test(message)) return { kind: 'git_missing' };
   if (/dubious ownership/.test(message)) return { kind: 'not_trusted', detail: message.trim() };
   if (/not a git repository/i.test(message)) return { kind: 'not_a_repository' };
   throw error;

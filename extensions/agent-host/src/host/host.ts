@@ -5,6 +5,7 @@ import { AccessGuard } from '../server/access-guard.ts';
 import { HostServer } from '../server/host-server.ts';
 import { StaticFiles } from '../server/static-files.ts';
 import { dataPaths, lockDataDir } from '../store/data-dir.ts';
+import { ThreadService } from '../threads/thread-service.ts';
 import { HostError } from './host-error.ts';
 import { log } from './log.ts';
 import { StateHub } from './state-hub.ts';
@@ -38,6 +39,7 @@ export class Host {
   readonly #hub = new StateHub();
   readonly #guard: AccessGuard;
   readonly #projects: ProjectService;
+  readonly #threads: ThreadService;
   readonly #sessions = new Set<RpcSession>();
   #server: HostServer | undefined;
   #lock: { release(): Promise<void> } | undefined;
@@ -47,13 +49,17 @@ export class Host {
   constructor(options: HostOptions) {
     this.#options = options;
     this.#guard = new AccessGuard({ lan: options.lan });
-    this.#projects = new ProjectService(dataPaths(options.dataDir).projects, this.#hub);
+    const paths = dataPaths(options.dataDir);
+    this.#projects = new ProjectService(paths.projects, this.#hub);
+    this.#threads = new ThreadService({ records: paths.threads, worktrees: paths.worktrees }, this.#hub, this.#projects);
   }
 
   async start(): Promise<HostAddress> {
     this.#lock = await lockDataDir(this.#options.dataDir);
     try {
       await this.#projects.load();
+      await this.#threads.load();
+      await this.#threads.recover();
       this.#unsubscribe = this.#hub.onNotification((notification) => {
         for (const session of this.#sessions) session.notify(notification);
       });
@@ -95,7 +101,7 @@ export class Host {
   }
 
   snapshot(): HostState {
-    return { rev: this.#hub.rev, projects: [...this.#projects.list()], inbox: { pending: 0 } };
+    return { rev: this.#hub.rev, projects: [...this.#projects.list()], threads: this.#threads.list(), inbox: { pending: 0 } };
   }
 
   #attach(socket: import('ws').WebSocket): void {
@@ -132,9 +138,21 @@ export class Host {
       'host/ping': async () => ({ time: Date.now() }),
       'project/add': async ({ path }) => ({ project: await this.#projects.add(path) }),
       'project/remove': async ({ projectId }) => {
+        const live = this.#threads.list().filter((t) => t.projectId === projectId && t.status !== 'archived');
+        if (live.length > 0) {
+          throw new HostError(
+            'project_has_threads',
+            `This project still has ${live.length} thread(s) with worktrees. Archive them first; their branches stay in the repository.`,
+            { threads: live.map((t) => t.id) },
+          );
+        }
         await this.#projects.remove(projectId);
         return {};
       },
+      'thread/create': async (params) => ({ thread: await this.#threads.create(params) }),
+      'thread/preflight': ({ threadId }) => this.#threads.preflight(threadId),
+      'thread/archive': async ({ threadId }) => ({ thread: await this.#threads.archive(threadId) }),
+      'thread/restore': async ({ threadId }) => ({ thread: await this.#threads.restore(threadId) }),
     };
   }
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { THREAD_STATUSES } from './board.ts';
+import { ErrorCodeSchema } from './errors.ts';
 
 /** Identifies a project for its whole life; never reused. */
 export const ProjectIdSchema = z
@@ -21,11 +23,57 @@ export const ProjectSchema = z.object({
 });
 export type Project = z.infer<typeof ProjectSchema>;
 
+/** Identifies a thread for its whole life; never reused. */
+export const ThreadIdSchema = z
+  .string()
+  .regex(/^t_[a-z0-9]{10,}$/)
+  .brand<'ThreadId'>();
+export type ThreadId = z.infer<typeof ThreadIdSchema>;
+
+export const ThreadStatusSchema = z.enum(THREAD_STATUSES);
+
+/** Uncommitted work saved when a thread was archived: what restore puts back. */
+export const ThreadSnapshotSchema = z.object({
+  /** `refs/grove/snapshots/<thread>/<time>`: keeps the commits alive. */
+  ref: z.string(),
+  commit: z.string(),
+  head: z.string(),
+  indexTree: z.string(),
+  workTree: z.string(),
+  takenAt: z.number().int(),
+  /** The status the thread had before it was archived, which restore returns it to. */
+  from: ThreadStatusSchema,
+});
+export type ThreadSnapshot = z.infer<typeof ThreadSnapshotSchema>;
+
+/** One task: its own branch and worktree (and, later, terminal, conversation and model). */
+export const ThreadSchema = z.object({
+  id: ThreadIdSchema,
+  projectId: ProjectIdSchema,
+  title: z.string(),
+  /** The task for the agent, kept until agents run it. */
+  prompt: z.string(),
+  /** `grove/<slug>`, unique in the repository. */
+  branch: z.string(),
+  /** What the branch started from: the ref as typed and the commit it named then. */
+  base: z.object({ ref: z.string(), commit: z.string() }),
+  worktreePath: z.string(),
+  status: ThreadStatusSchema,
+  /** Set while archived (and kept after restore, for the record). */
+  snapshot: ThreadSnapshotSchema.nullable(),
+  /** Why the thread is in `error` or `interrupted`, in words a person can act on. */
+  problem: z.object({ code: ErrorCodeSchema, message: z.string() }).nullable(),
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+});
+export type Thread = z.infer<typeof ThreadSchema>;
+
 /** Everything the UI mirrors: the host sends it whole on initialize, then changes. */
 export const HostStateSchema = z.object({
   /** Increases by one with every change notification, so a client can tell it missed one. */
   rev: z.number().int().nonnegative(),
   projects: z.array(ProjectSchema),
+  threads: z.array(ThreadSchema),
   inbox: z.object({
     /** Approval requests waiting for a person, across every thread. */
     pending: z.number().int().nonnegative(),

@@ -23,8 +23,17 @@ export const ErrorCodeSchema = z.enum([
   'no_commits',
   'project_exists',
   'project_not_found',
+  'project_has_threads',
   'git_not_found',
   'repository_not_trusted',
+  // Threads
+  'thread_not_found',
+  'base_ref_not_found',
+  'thread_busy',
+  'worktree_conflicts',
+  'worktree_missing',
+  'snapshot_mismatch',
+  'git_failed',
   // Storage
   'disk_full',
   'storage_failed',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { HostStateSchema, ProjectIdSchema, ProjectSchema } from './domain.ts';
+import { HostStateSchema, ProjectIdSchema, ProjectSchema, ThreadIdSchema, ThreadSchema } from './domain.ts';
 import { WireErrorSchema } from './errors.ts';
+import type { NotificationMethod } from './names.ts';
 
 /**
  * Every request method: its params and its result. Methods are `resource/verb`; wire
@@ -34,6 +35,39 @@ export const Methods = {
     params: z.object({ projectId: ProjectIdSchema }),
     result: z.object({}),
   },
+  /** Starts a task: a new branch `grove/<slug>` and its worktree, from `baseRef` (default: the project's default base). */
+  'thread/create': {
+    params: z.object({
+      projectId: ProjectIdSchema,
+      title: z.string().trim().min(1).max(300),
+      prompt: z.string().max(100_000).default(''),
+      baseRef: z.string().trim().min(1).max(255).optional(),
+    }),
+    result: z.object({ thread: ThreadSchema }),
+  },
+  /** Counts what archiving (or deleting) a thread would put at stake. Changes nothing. */
+  'thread/preflight': {
+    params: z.object({ threadId: ThreadIdSchema }),
+    result: z.object({
+      staged: z.number().int(),
+      unstaged: z.number().int(),
+      untracked: z.number().int(),
+      ignored: z.number().int(),
+      unmerged: z.number().int(),
+      unpushed: z.number().int().nullable(),
+      conflicted: z.number().int(),
+    }),
+  },
+  /** Saves every uncommitted change in a snapshot, then removes the worktree; the branch stays. */
+  'thread/archive': {
+    params: z.object({ threadId: ThreadIdSchema }),
+    result: z.object({ thread: ThreadSchema }),
+  },
+  /** Brings an archived thread's worktree back, byte for byte as it was. */
+  'thread/restore': {
+    params: z.object({ threadId: ThreadIdSchema }),
+    result: z.object({ thread: ThreadSchema }),
+  },
 } as const;
 
 export type MethodName = keyof typeof Methods;
@@ -46,7 +80,11 @@ export const Notifications = {
   'project/added': z.object({ rev: z.number().int(), project: ProjectSchema }),
   /** A project was removed (by this or another client). */
   'project/removed': z.object({ rev: z.number().int(), projectId: ProjectIdSchema }),
-} as const;
+  /** A thread was created (it starts in `creating`). */
+  'thread/added': z.object({ rev: z.number().int(), thread: ThreadSchema }),
+  /** A thread changed (status, snapshot, problem…): the whole record, replacing the old one. */
+  'thread/updated': z.object({ rev: z.number().int(), thread: ThreadSchema }),
+} as const satisfies Record<NotificationMethod, z.ZodType>;
 
 export type NotificationName = keyof typeof Notifications;
 export type NotificationParamsOf<N extends NotificationName> = z.infer<(typeof Notifications)[N]>;

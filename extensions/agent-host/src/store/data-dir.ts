@@ -26,6 +26,8 @@ export function dataPaths(dataDir: string) {
     root: dataDir,
     lock: join(dataDir, 'host.lock'),
     projects: join(dataDir, 'projects.json'),
+    threads: join(dataDir, 'threads'),
+    worktrees: join(dataDir, 'worktrees'),
   };
 }
 

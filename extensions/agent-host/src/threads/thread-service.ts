@@ -1,0 +1,326 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { GitCommandError, git } from '../git/git.ts';
+import {
+  addWorktree,
+  addWorktreeForBranch,
+  applySnapshot,
+  branchExists,
+  type Preflight,
+  preflight,
+  removeSnapshottedWorktree,
+  resolveCommit,
+  takeSnapshot,
+  verifySnapshot,
+} from '../git/worktrees.ts';
+import { HostError } from '../host/host-error.ts';
+import { log } from '../host/log.ts';
+import { KeyedMutex } from '../host/mutex.ts';
+import type { StateHub } from '../host/state-hub.ts';
+import type { ProjectService } from '../projects/project-service.ts';
+import { type Project, type Thread, type ThreadId, ThreadSchema, type ThreadStatus } from '../protocol/index.ts';
+import { readJson, removeStaleTemps, writeJsonAtomic } from '../store/json-file.ts';
+import { slugify, uniqueSlug } from './slug.ts';
+
+export interface ThreadPaths {
+  /** One JSON file per thread. */
+  readonly records: string;
+  /** `<worktrees>/<project>/<thread slug>`. */
+  readonly worktrees: string;
+}
+
+/** Statuses from which a thread may be archived: anything settled, nothing in motion. */
+const ARCHIVABLE: ReadonlySet<ThreadStatus> = new Set(['queued', 'review', 'done', 'error', 'interrupted']);
+
+/**
+ * Threads: a branch and worktree per task, their records, and archive/restore. Each record
+ * is written before the step it describes is reported; a step interrupted by a crash is
+ * finished or undone by `recover` on the next start, without touching the person's files.
+ */
+export class ThreadService {
+  readonly #paths: ThreadPaths;
+  readonly #hub: StateHub;
+  readonly #projects: ProjectService;
+  /** Worktree and ref administration, one repository at a time (parallel `worktree add` is racy in git 2.39). */
+  readonly #repoLocks = new KeyedMutex();
+  /** One operation per thread at a time. */
+  readonly #threadLocks = new KeyedMutex();
+  readonly #threads = new Map<ThreadId, Thread>();
+
+  constructor(paths: ThreadPaths, hub: StateHub, projects: ProjectService) {
+    this.#paths = paths;
+    this.#hub = hub;
+    this.#projects = projects;
+  }
+
+  list(): Thread[] {
+    return [...this.#threads.values()];
+  }
+
+  /** Loads every record; refuses (touching nothing) if one is unreadable. */
+  async load(): Promise<void> {
+    await mkdir(this.#paths.records, { recursive: true });
+    for (const name of await readdir(this.#paths.records)) {
+      if (!name.endsWith('.json')) continue;
+      const file = join(this.#paths.records, name);
+      await removeStaleTemps(file);
+      const thread = await readJson(file, ThreadSchema);
+      if (thread !== undefined) this.#threads.set(thread.id, thread);
+    }
+  }
+
+  /** Finishes or undoes whatever a killed host left half done. Call after `load`, before serving. */
+  async recover(): Promise<void> {
+    for (const thread of this.list()) {
+      try {
+        if (thread.status === 'creating') await this.#threadLocks.run(thread.id, () => this.#recoverCreation(thread));
+        else if (thread.status === 'archived' && existsSync(thread.worktreePath)) {
+          await this.#threadLocks.run(thread.id, () => this.#finishArchive(thread));
+        }
+      } catch (error) {
+        if (error instanceof HostError) log.info(`thread ${thread.id} needs a person: ${error.message}`);
+        else log.error(`could not recover thread ${thread.id}`, error);
+        await this.#save({
+          ...thread,
+          status: 'interrupted',
+          problem: problemOf(error, 'Grove was stopped in the middle of this thread’s last step.'),
+        });
+      }
+    }
+  }
+
+  /** Creates the branch and worktree for a new task. */
+  async create(input: {
+    projectId: Project['id'];
+    title: string;
+    prompt: string;
+    baseRef?: string | undefined;
+  }): Promise<Thread> {
+    const project = this.#project(input.projectId);
+    const baseRef = input.baseRef ?? project.defaultBase ?? 'HEAD';
+    const thread = await this.#repoLocks.run(project.path, async () => {
+      const baseCommit = await resolveCommit(project.path, baseRef);
+      if (baseCommit === null) {
+        throw new HostError(
+          'base_ref_not_found',
+          `There is no branch, tag or commit “${baseRef}” in ${project.name}. Pick an existing base.`,
+          {
+            baseRef,
+          },
+        );
+      }
+      const projectDir = join(this.#paths.worktrees, `${slugify(project.name)}-${project.id.slice(2, 8)}`);
+      const slug = await uniqueSlug(slugify(input.title), async (candidate) => {
+        const path = join(projectDir, candidate);
+        return (
+          existsSync(path) ||
+          (await branchExists(project.path, `grove/${candidate}`)) ||
+          this.list().some((t) => t.projectId === project.id && basename(t.worktreePath) === candidate)
+        );
+      });
+      const now = Date.now();
+      const created: Thread = {
+        id: newThreadId(),
+        projectId: project.id,
+        title: input.title,
+        prompt: input.prompt,
+        branch: `grove/${slug}`,
+        base: { ref: baseRef, commit: baseCommit },
+        worktreePath: join(projectDir, slug),
+        status: 'creating',
+        snapshot: null,
+        problem: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await this.#save(created, 'thread/added');
+      await mkdir(projectDir, { recursive: true });
+      try {
+        await addWorktree(project.path, created.worktreePath, created.branch, baseCommit);
+      } catch (error) {
+        return this.#save({ ...created, status: 'error', problem: problemOf(error, 'Grove could not create the worktree.') });
+      }
+      return this.#save({ ...created, status: 'queued' });
+    });
+    return thread;
+  }
+
+  /** What archiving would put at stake. */
+  preflight(threadId: ThreadId): Promise<Preflight> {
+    const thread = this.#thread(threadId);
+    this.#requireWorktree(thread);
+    return preflight(thread.worktreePath, thread.base.commit);
+  }
+
+  /** Snapshots every uncommitted change, verifies it, then removes the worktree (never with --force). */
+  archive(threadId: ThreadId): Promise<Thread> {
+    return this.#threadLocks.run(threadId, async () => {
+      const thread = this.#thread(threadId);
+      if (!ARCHIVABLE.has(thread.status)) {
+        throw new HostError('thread_busy', `“${thread.title}” is ${thread.status} and cannot be archived now.`, {
+          status: thread.status,
+        });
+      }
+      this.#requireWorktree(thread);
+      const project = this.#project(thread.projectId);
+      const { conflicted } = await preflight(thread.worktreePath, thread.base.commit);
+      if (conflicted > 0) {
+        throw new HostError(
+          'worktree_conflicts',
+          `“${thread.title}” has ${conflicted} file(s) with merge conflicts. Resolve them (or abort the merge) first, then archive.`,
+          { conflicted },
+        );
+      }
+      const snapshot = await this.#snapshot(project, thread);
+      const archived = await this.#save({
+        ...thread,
+        status: 'archived',
+        snapshot: { ...snapshot, from: thread.status },
+        problem: null,
+      });
+      await this.#repoLocks.run(project.path, () => removeSnapshottedWorktree(project.path, thread.worktreePath));
+      return archived;
+    });
+  }
+
+  /** Re-creates the worktree from the branch and re-applies the snapshot exactly. */
+  restore(threadId: ThreadId): Promise<Thread> {
+    return this.#threadLocks.run(threadId, async () => {
+      const thread = this.#thread(threadId);
+      if (thread.status !== 'archived' || thread.snapshot === null) {
+        throw new HostError('thread_busy', `“${thread.title}” is not archived.`, { status: thread.status });
+      }
+      const { snapshot } = thread;
+      const project = this.#project(thread.projectId);
+      if (existsSync(thread.worktreePath)) {
+        throw new HostError(
+          'thread_busy',
+          `${thread.worktreePath} already exists, so Grove will not restore over it. Move that folder away, then restore again.`,
+          { path: thread.worktreePath },
+        );
+      }
+      await this.#repoLocks.run(project.path, () => addWorktreeForBranch(project.path, thread.worktreePath, thread.branch));
+      await applySnapshot(thread.worktreePath, snapshot);
+      return this.#save({ ...thread, status: snapshot.from, problem: null });
+    });
+  }
+
+  async #snapshot(project: Project, thread: Thread) {
+    const taken = await takeSnapshot(thread.worktreePath, `grove: archive of “${thread.title}”`);
+    try {
+      await verifySnapshot(thread.worktreePath, taken);
+    } catch (error) {
+      throw new HostError(
+        'snapshot_mismatch',
+        `Files in “${thread.title}” changed while Grove was saving them, so nothing was removed. Stop whatever is writing there, then archive again.`,
+        { detail: (error as Error).message },
+      );
+    }
+    const takenAt = Date.now();
+    const ref = `refs/grove/snapshots/${thread.id}/${takenAt}`;
+    await this.#repoLocks.run(project.path, () => git(project.path, ['update-ref', ref, taken.commit]));
+    return { ...taken, ref, takenAt };
+  }
+
+  /** A create that was cut short: finish it from whatever git already has, or start it again. */
+  async #recoverCreation(thread: Thread): Promise<void> {
+    const project = this.#project(thread.projectId);
+    await this.#repoLocks.run(project.path, async () => {
+      const registered = await worktreeBranch(project.path, thread.worktreePath);
+      if (registered === undefined && existsSync(thread.worktreePath)) {
+        // A folder git does not know as a worktree: leave it and say so.
+        throw new HostError(
+          'thread_busy',
+          `Creation was interrupted, and ${thread.worktreePath} holds files Grove did not make. Move it away and create the thread again.`,
+        );
+      }
+      if (registered === undefined) {
+        await git(project.path, ['worktree', 'prune']);
+        if (await branchExists(project.path, thread.branch))
+          await addWorktreeForBranch(project.path, thread.worktreePath, thread.branch);
+        else await addWorktree(project.path, thread.worktreePath, thread.branch, thread.base.commit);
+      }
+    });
+    await this.#save({ ...thread, status: 'queued' });
+  }
+
+  /** An archive cut short after its snapshot was recorded: remove the worktree, keeping anything newer too. */
+  async #finishArchive(thread: Thread): Promise<void> {
+    const project = this.#project(thread.projectId);
+    const snapshot = thread.snapshot;
+    if (snapshot === null) return;
+    const stillMatches = await verifySnapshot(thread.worktreePath, snapshot).then(
+      () => true,
+      () => false,
+    );
+    const cleanAtHead = (await git(thread.worktreePath, ['status', '--porcelain'])).trim() === '';
+    if (!stillMatches && !cleanAtHead) {
+      // Files changed after the snapshot: keep them too, in a second snapshot, before removing.
+      const newer = await this.#snapshot(project, thread);
+      await this.#save({ ...thread, snapshot: { ...newer, from: snapshot.from } });
+    }
+    await this.#repoLocks.run(project.path, () => removeSnapshottedWorktree(project.path, thread.worktreePath));
+  }
+
+  async #save(thread: Thread, method: 'thread/added' | 'thread/updated' = 'thread/updated'): Promise<Thread> {
+    const saved = method === 'thread/added' ? thread : { ...thread, updatedAt: Date.now() };
+    await writeJsonAtomic(join(this.#paths.records, `${saved.id}.json`), saved);
+    this.#threads.set(saved.id, saved);
+    this.#hub.publish(method, { thread: saved });
+    return saved;
+  }
+
+  #thread(threadId: ThreadId): Thread {
+    const thread = this.#threads.get(threadId);
+    if (thread === undefined)
+      throw new HostError('thread_not_found', 'That thread no longer exists; the board has been refreshed.', { threadId });
+    return thread;
+  }
+
+  #project(projectId: Project['id']): Project {
+    const project = this.#projects.list().find((p) => p.id === projectId);
+    if (project === undefined)
+      throw new HostError('project_not_found', 'That project is no longer in Grove; the list has been refreshed.', { projectId });
+    return project;
+  }
+
+  #requireWorktree(thread: Thread): void {
+    if (!existsSync(thread.worktreePath)) {
+      throw new HostError(
+        'worktree_missing',
+        `The worktree of “${thread.title}” is gone (${thread.worktreePath}). Its branch ${thread.branch} is still there.`,
+        {
+          path: thread.worktreePath,
+        },
+      );
+    }
+  }
+}
+
+/** The branch checked out at `path` if git knows it as a worktree of `repo`; undefined otherwise. */
+async function worktreeBranch(repo: string, path: string): Promise<string | undefined> {
+  const list = await git(repo, ['worktree', 'list', '--porcelain']);
+  for (const entry of list.split('\n\n')) {
+    const lines = entry.split('\n');
+    if (lines[0] !== `worktree ${path}`) continue;
+    const branch = lines.find((line) => line.startsWith('branch '));
+    return branch === undefined ? '' : branch.slice('branch refs/heads/'.length);
+  }
+  return undefined;
+}
+
+function problemOf(error: unknown, fallback: string): Thread['problem'] {
+  if (error instanceof HostError) return { code: error.code, message: error.message };
+  if (error instanceof GitCommandError)
+    return { code: 'git_failed', message: `${fallback} git said: ${error.message.split('\n')[0]}` };
+  return { code: 'internal', message: fallback };
+}
+
+function newThreadId(): ThreadId {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  let id = 't_';
+  for (const byte of randomBytes(12)) id += alphabet[byte % alphabet.length];
+  return id as ThreadId;
+}

@@ -1,0 +1,103 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { takeSnapshot } from '../../extensions/agent-host/src/git/worktrees.ts';
+import { StateHub } from '../../extensions/agent-host/src/host/state-hub.ts';
+import { ProjectService } from '../../extensions/agent-host/src/projects/project-service.ts';
+import type { Thread } from '../../extensions/agent-host/src/protocol/index.ts';
+import { ThreadService } from '../../extensions/agent-host/src/threads/thread-service.ts';
+import { git, makeRepo } from '../helpers/git-repo.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+
+/** The host's services over a data dir, as a fresh start after a crash builds them. */
+async function services(dataDir: string) {
+  mkdirSync(dataDir, { recursive: true }); // the host's data-dir lock makes it; these tests start below the host
+  const hub = new StateHub();
+  const projects = new ProjectService(join(dataDir, 'projects.json'), hub);
+  await projects.load();
+  const threads = new ThreadService({ records: join(dataDir, 'threads'), worktrees: join(dataDir, 'worktrees') }, hub, projects);
+  await threads.load();
+  return { projects, threads };
+}
+
+/** Rewrites a thread's record as a host killed at that moment would have left it. */
+function leaveRecord(dataDir: string, thread: Thread): void {
+  writeFileSync(join(dataDir, 'threads', `${thread.id}.json`), JSON.stringify(thread));
+}
+
+describe('recovery after a crash', () => {
+  test('a thread killed while “creating” gets its worktree on the next start, from its branch if git made it', async () => {
+    await using dir = await tempDir();
+    const repo = makeRepo(join(dir.path, 'repo'));
+    const dataDir = join(dir.path, 'data');
+    const first = await services(dataDir);
+    const project = await first.projects.add(repo);
+    const madeBranch = await first.threads.create({ projectId: project.id, title: 'Branch made', prompt: '' });
+    const nothingMade = await first.threads.create({ projectId: project.id, title: 'Nothing made', prompt: '' });
+    // The crash: both records still say creating; one got as far as its branch, the other not at all.
+    git(repo, 'worktree', 'remove', madeBranch.worktreePath);
+    git(repo, 'worktree', 'remove', nothingMade.worktreePath);
+    git(repo, 'branch', '-D', nothingMade.branch);
+    leaveRecord(dataDir, { ...madeBranch, status: 'creating' });
+    leaveRecord(dataDir, { ...nothingMade, status: 'creating' });
+
+    const second = await services(dataDir);
+    await second.threads.recover();
+
+    const statuses = Object.fromEntries(second.threads.list().map((t) => [t.title, t.status]));
+    expect(statuses).toEqual({ 'Branch made': 'queued', 'Nothing made': 'queued' });
+    for (const thread of second.threads.list()) {
+      expect(git(thread.worktreePath, 'rev-parse', '--abbrev-ref', 'HEAD').trim()).toBe(thread.branch);
+    }
+  });
+
+  test('a folder Grove did not make is never touched: the thread is marked interrupted, with what to do', async () => {
+    await using dir = await tempDir();
+    const repo = makeRepo(join(dir.path, 'repo'));
+    const dataDir = join(dir.path, 'data');
+    const first = await services(dataDir);
+    const project = await first.projects.add(repo);
+    const thread = await first.threads.create({ projectId: project.id, title: 'Clash', prompt: '' });
+    git(repo, 'worktree', 'remove', thread.worktreePath);
+    mkdirSync(thread.worktreePath, { recursive: true });
+    writeFileSync(join(thread.worktreePath, 'theirs.txt'), 'not ours\n');
+    leaveRecord(dataDir, { ...thread, status: 'creating' });
+
+    const second = await services(dataDir);
+    await second.threads.recover();
+
+    expect(second.threads.list()[0]).toMatchObject({
+      status: 'interrupted',
+      problem: { message: expect.stringMatching(/Move it away/) },
+    });
+    expect(readFileSync(join(thread.worktreePath, 'theirs.txt'), 'utf8')).toBe('not ours\n');
+  });
+
+  test('a thread killed between recording its archive and removing the worktree finishes the archive and loses nothing', async () => {
+    await using dir = await tempDir();
+    const repo = makeRepo(join(dir.path, 'repo'));
+    const dataDir = join(dir.path, 'data');
+    const first = await services(dataDir);
+    const project = await first.projects.add(repo);
+    const thread = await first.threads.create({ projectId: project.id, title: 'Half archived', prompt: '' });
+    writeFileSync(join(thread.worktreePath, 'kept.txt'), 'first\n');
+    const snapshot = await takeSnapshot(thread.worktreePath, 'grove: archive');
+    const ref = `refs/grove/snapshots/${thread.id}/1`;
+    git(repo, 'update-ref', ref, snapshot.commit);
+    leaveRecord(dataDir, { ...thread, status: 'archived', snapshot: { ...snapshot, ref, takenAt: 1, from: 'queued' } });
+    // …and the person wrote more before the host came back.
+    writeFileSync(join(thread.worktreePath, 'later.txt'), 'second\n');
+
+    const second = await services(dataDir);
+    await second.threads.recover();
+    expect(existsSync(thread.worktreePath)).toBe(false);
+
+    const restored = await second.threads.restore(thread.id);
+    expect(restored.status).toBe('queued');
+    expect(readFileSync(join(thread.worktreePath, 'kept.txt'), 'utf8')).toBe('first\n');
+    expect(readFileSync(join(thread.worktreePath, 'later.txt'), 'utf8')).toBe('second\n');
+    expect(git(repo, 'for-each-ref', '--format=%(refname)', `refs/grove/snapshots/${thread.id}`).trim().split('\n')).toHaveLength(
+      2,
+    );
+  });
+});
