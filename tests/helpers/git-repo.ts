@@ -28,3 +28,15 @@ export function makeRepo(path: string, options: { commits?: number; bare?: boole
   }
   return path;
 }
+
+/** A repository whose committed `.grove/settings.json` is `settings` (and `.worktreeinclude`, if given). */
+export function makeRepoWithSettings(path: string, settings: Record<string, unknown>, include = ''): string {
+  const repo = makeRepo(path);
+  mkdirSync(join(repo, '.grove'));
+  writeFileSync(join(repo, '.grove', 'settings.json'), JSON.stringify(settings));
+  if (include) writeFileSync(join(repo, '.worktreeinclude'), include);
+  writeFileSync(join(repo, '.gitignore'), '.env\n.env.local\nsecrets/\nnode_modules/\n');
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', 'settings');
+  return repo;
+}

@@ -1,7 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { makeRepoWithSettings } from '../helpers/git-repo.ts';
 import { GROVE_BIN } from '../helpers/paths.ts';
 import { RpcClient } from '../helpers/rpc-client.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
@@ -146,6 +149,28 @@ describe('the host as a Neutralino extension', () => {
     expect(await exited).toBe(0);
     await waitFor('the process group to empty', () => !groupAlive(pgid), 5_000);
     expect(runtime.output).toMatch(/the Neutralino runtime went away: stopping/);
+  });
+
+  test('when the runtime goes away, a setup script the host started goes too', async () => {
+    await using dir = await tempDir();
+    const repo = makeRepoWithSettings(join(dir.path, 'repo'), { setup: 'echo $$ > "$GROVE_WORKTREE/../setup.pid"; sleep 300' });
+    const { runtime, exited } = await runtimeWithHost(join(dir.path, 'data'));
+    await waitFor('the first announcement', () => runtime.calls.length === 1);
+    const { url, token } = (runtime.calls[0] as { data: { data: { url: string; token: string } } }).data.data;
+    await using page = await RpcClient.connect(`${url}?token=${token}`, { Origin: `http://127.0.0.1:${runtime.port}` });
+    await page.initialize();
+    const { project } = await page.request('project/add', { path: repo });
+    const { thread } = await page.request('thread/create', { projectId: project.id, title: 'Slow setup' });
+    const pidFile = join(thread.worktreePath, '..', 'setup.pid');
+    const pid = Number(
+      await waitFor('the setup to start', () => (existsSync(pidFile) ? readFileSync(pidFile, 'utf8').trim() : undefined)),
+    );
+
+    runtime.socket?.terminate();
+
+    expect(await exited).toBe(0);
+    // Killed processes may linger a moment as zombies until init reaps them.
+    await waitFor('the setup’s process group to be gone', () => !groupAlive(pid), 3_000);
   });
 
   test('garbage on stdin is a clear error and exit 1, not a hang', async () => {

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { takeSnapshot } from '../../extensions/agent-host/src/git/worktrees.ts';
+import { ProcessRegistry } from '../../extensions/agent-host/src/host/process-registry.ts';
 import { StateHub } from '../../extensions/agent-host/src/host/state-hub.ts';
 import { ProjectService } from '../../extensions/agent-host/src/projects/project-service.ts';
 import type { Thread } from '../../extensions/agent-host/src/protocol/index.ts';
@@ -15,7 +16,12 @@ async function services(dataDir: string) {
   const hub = new StateHub();
   const projects = new ProjectService(join(dataDir, 'projects.json'), hub);
   await projects.load();
-  const threads = new ThreadService({ records: join(dataDir, 'threads'), worktrees: join(dataDir, 'worktrees') }, hub, projects);
+  const threads = new ThreadService(
+    { records: join(dataDir, 'threads'), worktrees: join(dataDir, 'worktrees') },
+    hub,
+    projects,
+    new ProcessRegistry(),
+  );
   await threads.load();
   return { projects, threads };
 }

@@ -8,6 +8,7 @@ import { dataPaths, lockDataDir } from '../store/data-dir.ts';
 import { ThreadService } from '../threads/thread-service.ts';
 import { HostError } from './host-error.ts';
 import { log } from './log.ts';
+import { ProcessRegistry } from './process-registry.ts';
 import { StateHub } from './state-hub.ts';
 import { HOST_VERSION } from './version.ts';
 
@@ -41,6 +42,7 @@ export class Host {
   readonly #projects: ProjectService;
   readonly #threads: ThreadService;
   readonly #sessions = new Set<RpcSession>();
+  readonly #processes = new ProcessRegistry();
   #server: HostServer | undefined;
   #lock: { release(): Promise<void> } | undefined;
   #unsubscribe: (() => void) | undefined;
@@ -51,7 +53,12 @@ export class Host {
     this.#guard = new AccessGuard({ lan: options.lan });
     const paths = dataPaths(options.dataDir);
     this.#projects = new ProjectService(paths.projects, this.#hub);
-    this.#threads = new ThreadService({ records: paths.threads, worktrees: paths.worktrees }, this.#hub, this.#projects);
+    this.#threads = new ThreadService(
+      { records: paths.threads, worktrees: paths.worktrees },
+      this.#hub,
+      this.#projects,
+      this.#processes,
+    );
   }
 
   async start(): Promise<HostAddress> {
@@ -93,6 +100,7 @@ export class Host {
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
       await this.#server?.close();
+      await this.#processes.stopAll();
       this.#unsubscribe?.();
       this.#sessions.clear();
       await this.#lock?.release();

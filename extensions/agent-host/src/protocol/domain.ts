@@ -46,6 +46,19 @@ export const ThreadSnapshotSchema = z.object({
 });
 export type ThreadSnapshot = z.infer<typeof ThreadSnapshotSchema>;
 
+/** The project's setup script as it ran in a new worktree (`.grove/settings.json` → `setup`). */
+export const ThreadSetupSchema = z.object({
+  state: z.enum(['running', 'succeeded', 'failed']),
+  /** The shell command line, as the project's settings give it. */
+  command: z.string(),
+  exitCode: z.number().int().nullable(),
+  startedAt: z.number().int(),
+  finishedAt: z.number().int().nullable(),
+  /** The last few KB of its output; the whole log is in the data dir. */
+  tail: z.string(),
+});
+export type ThreadSetup = z.infer<typeof ThreadSetupSchema>;
+
 /** One task: its own branch and worktree (and, later, terminal, conversation and model). */
 export const ThreadSchema = z.object({
   id: ThreadIdSchema,
@@ -58,7 +71,10 @@ export const ThreadSchema = z.object({
   /** What the branch started from: the ref as typed and the commit it named then. */
   base: z.object({ ref: z.string(), commit: z.string() }),
   worktreePath: z.string(),
+  /** First of the ports reserved for this thread (`GROVE_PORT`), so dev servers in parallel threads do not collide. */
+  port: z.number().int(),
   status: ThreadStatusSchema,
+  setup: ThreadSetupSchema.nullable(),
   /** Set while archived (and kept after restore, for the record). */
   snapshot: ThreadSnapshotSchema.nullable(),
   /** Why the thread is in `error` or `interrupted`, in words a person can act on. */

@@ -34,6 +34,7 @@ export const ErrorCodeSchema = z.enum([
   'worktree_missing',
   'snapshot_mismatch',
   'git_failed',
+  'settings_invalid',
   // Storage
   'disk_full',
   'storage_failed',

@@ -18,11 +18,14 @@ import {
 import { HostError } from '../host/host-error.ts';
 import { log } from '../host/log.ts';
 import { KeyedMutex } from '../host/mutex.ts';
+import type { ProcessRegistry } from '../host/process-registry.ts';
 import type { StateHub } from '../host/state-hub.ts';
 import type { ProjectService } from '../projects/project-service.ts';
 import { type Project, type Thread, type ThreadId, ThreadSchema, type ThreadStatus } from '../protocol/index.ts';
 import { readJson, removeStaleTemps, writeJsonAtomic } from '../store/json-file.ts';
+import { readProjectSettings } from './project-settings.ts';
 import { slugify, uniqueSlug } from './slug.ts';
+import { copyIncludedFiles, runSetup } from './thread-setup.ts';
 
 export interface ThreadPaths {
   /** One JSON file per thread. */
@@ -30,6 +33,13 @@ export interface ThreadPaths {
   /** `<worktrees>/<project>/<thread slug>`. */
   readonly worktrees: string;
 }
+
+/**
+ * Each live thread gets PORTS_PER_THREAD ports from GROVE_PORT up, so a thread's dev
+ * server, its tests' server and a debugger do not collide with another thread's.
+ */
+const FIRST_PORT = 4100;
+const PORTS_PER_THREAD = 10;
 
 /** Statuses from which a thread may be archived: anything settled, nothing in motion. */
 const ARCHIVABLE: ReadonlySet<ThreadStatus> = new Set(['queued', 'review', 'done', 'error', 'interrupted']);
@@ -43,16 +53,22 @@ export class ThreadService {
   readonly #paths: ThreadPaths;
   readonly #hub: StateHub;
   readonly #projects: ProjectService;
+  readonly #processes: ProcessRegistry;
+  /** Ports handed to threads whose record is not saved yet. */
+  readonly #pendingPorts = new Set<number>();
   /** Worktree and ref administration, one repository at a time (parallel `worktree add` is racy in git 2.39). */
   readonly #repoLocks = new KeyedMutex();
   /** One operation per thread at a time. */
   readonly #threadLocks = new KeyedMutex();
+  /** Record writes per thread, in call order: a late write must never land over a newer one. */
+  readonly #saveLocks = new KeyedMutex();
   readonly #threads = new Map<ThreadId, Thread>();
 
-  constructor(paths: ThreadPaths, hub: StateHub, projects: ProjectService) {
+  constructor(paths: ThreadPaths, hub: StateHub, projects: ProjectService, processes: ProcessRegistry) {
     this.#paths = paths;
     this.#hub = hub;
     this.#projects = projects;
+    this.#processes = processes;
   }
 
   list(): Thread[] {
@@ -91,7 +107,12 @@ export class ThreadService {
     }
   }
 
-  /** Creates the branch and worktree for a new task. */
+  /**
+   * Creates the branch and worktree for a new task, copies the files the project lists,
+   * and starts its setup script. Resolves once the worktree exists; the setup goes on in
+   * the background, reported through `thread/updated`, and the thread is `queued` when it
+   * ends (failed or not: a failed setup leaves a usable thread with its log).
+   */
   async create(input: {
     projectId: Project['id'];
     title: string;
@@ -100,7 +121,7 @@ export class ThreadService {
   }): Promise<Thread> {
     const project = this.#project(input.projectId);
     const baseRef = input.baseRef ?? project.defaultBase ?? 'HEAD';
-    const thread = await this.#repoLocks.run(project.path, async () => {
+    const made = await this.#repoLocks.run(project.path, async () => {
       const baseCommit = await resolveCommit(project.path, baseRef);
       if (baseCommit === null) {
         throw new HostError(
@@ -121,6 +142,7 @@ export class ThreadService {
         );
       });
       const now = Date.now();
+      const port = this.#reservePort();
       const created: Thread = {
         id: newThreadId(),
         projectId: project.id,
@@ -129,22 +151,85 @@ export class ThreadService {
         branch: `grove/${slug}`,
         base: { ref: baseRef, commit: baseCommit },
         worktreePath: join(projectDir, slug),
+        port,
         status: 'creating',
+        setup: null,
         snapshot: null,
         problem: null,
         createdAt: now,
         updatedAt: now,
       };
-      await this.#save(created, 'thread/added');
+      try {
+        await this.#save(created, 'thread/added');
+      } finally {
+        this.#pendingPorts.delete(port);
+      }
       await mkdir(projectDir, { recursive: true });
       try {
         await addWorktree(project.path, created.worktreePath, created.branch, baseCommit);
       } catch (error) {
         return this.#save({ ...created, status: 'error', problem: problemOf(error, 'Grove could not create the worktree.') });
       }
-      return this.#save({ ...created, status: 'queued' });
+      return created;
     });
-    return thread;
+    if (made.status === 'error') return made;
+    return this.#threadLocks.run(made.id, () => this.#prepare(project, made));
+  }
+
+  /** Copies the listed files and starts the setup script; the thread is queued now, or when the setup ends. */
+  async #prepare(project: Project, thread: Thread): Promise<Thread> {
+    let settings: Awaited<ReturnType<typeof readProjectSettings>>;
+    try {
+      settings = await readProjectSettings(thread.worktreePath);
+      await copyIncludedFiles(project.path, thread.worktreePath, settings.copyPatterns);
+    } catch (error) {
+      return this.#save({ ...thread, status: 'queued', problem: problemOf(error, 'Grove could not prepare the worktree.') });
+    }
+    if (settings.setup === null) return this.#save({ ...thread, status: 'queued' });
+    const command = settings.setup;
+    const started = await this.#save({
+      ...thread,
+      setup: { state: 'running', command, exitCode: null, startedAt: Date.now(), finishedAt: null, tail: '' },
+    });
+    void runSetup(this.#processes, {
+      command,
+      cwd: thread.worktreePath,
+      env: { ...process.env, ...this.#threadEnv(project, thread) },
+      logFile: join(this.#paths.records, `${thread.id}.setup.log`),
+      onProgress: (setup) => {
+        void this.#update(thread.id, (current) =>
+          current.status === 'creating'
+            ? { ...current, setup, status: setup.state === 'running' ? 'creating' : 'queued' }
+            : undefined,
+        ).catch((error) => log.error(`could not save setup progress of ${thread.id}`, error));
+      },
+    });
+    return started;
+  }
+
+  /** What every process Grove starts for a thread knows about it. */
+  #threadEnv(project: Project, thread: Thread): Record<string, string> {
+    return {
+      GROVE_THREAD_ID: thread.id,
+      GROVE_WORKTREE: thread.worktreePath,
+      GROVE_BRANCH: thread.branch,
+      GROVE_ROOT_PATH: project.path,
+      GROVE_PORT: String(thread.port),
+    };
+  }
+
+  /** The first port block no live thread (and no thread being created) holds. */
+  #reservePort(): number {
+    const taken = new Set([
+      ...this.#pendingPorts,
+      ...this.list()
+        .filter((t) => t.status !== 'archived')
+        .map((t) => t.port),
+    ]);
+    let port = FIRST_PORT;
+    while (taken.has(port)) port += PORTS_PER_THREAD;
+    this.#pendingPorts.add(port);
+    return port;
   }
 
   /** What archiving would put at stake. */
@@ -264,7 +349,21 @@ export class ThreadService {
     await this.#repoLocks.run(project.path, () => removeSnapshottedWorktree(project.path, thread.worktreePath));
   }
 
-  async #save(thread: Thread, method: 'thread/added' | 'thread/updated' = 'thread/updated'): Promise<Thread> {
+  /** Writes a record, then announces it; writes of one thread land in call order. */
+  #save(thread: Thread, method: 'thread/added' | 'thread/updated' = 'thread/updated'): Promise<Thread> {
+    return this.#saveLocks.run(thread.id, () => this.#write(thread, method));
+  }
+
+  /** Changes a record from its latest saved version; `change` returns undefined to leave it as is. */
+  #update(threadId: ThreadId, change: (current: Thread) => Thread | undefined): Promise<Thread | undefined> {
+    return this.#saveLocks.run(threadId, async () => {
+      const current = this.#threads.get(threadId);
+      const next = current === undefined ? undefined : change(current);
+      return next === undefined ? undefined : this.#write(next, 'thread/updated');
+    });
+  }
+
+  async #write(thread: Thread, method: 'thread/added' | 'thread/updated'): Promise<Thread> {
     const saved = method === 'thread/added' ? thread : { ...thread, updatedAt: Date.now() };
     await writeJsonAtomic(join(this.#paths.records, `${saved.id}.json`), saved);
     this.#threads.set(saved.id, saved);
