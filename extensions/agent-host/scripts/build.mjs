@@ -16,6 +16,8 @@ await build({
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
+  // A native addon: loaded from node_modules at run time, built for the Node that runs it.
+  external: ['node-pty'],
   platform: 'node',
   format: 'esm',
   target: 'node22',

@@ -5,6 +5,7 @@ import { AccessGuard } from '../server/access-guard.ts';
 import { HostServer } from '../server/host-server.ts';
 import { StaticFiles } from '../server/static-files.ts';
 import { dataPaths, lockDataDir } from '../store/data-dir.ts';
+import { TerminalService } from '../terminals/terminal-service.ts';
 import { ThreadService } from '../threads/thread-service.ts';
 import { HostError } from './host-error.ts';
 import { log } from './log.ts';
@@ -41,6 +42,7 @@ export class Host {
   readonly #guard: AccessGuard;
   readonly #projects: ProjectService;
   readonly #threads: ThreadService;
+  readonly #terminals: TerminalService;
   readonly #sessions = new Set<RpcSession>();
   readonly #processes = new ProcessRegistry();
   #server: HostServer | undefined;
@@ -59,6 +61,8 @@ export class Host {
       this.#projects,
       this.#processes,
     );
+    this.#terminals = new TerminalService(paths.terminals, (threadId) => this.#threads.shellInfo(threadId));
+    this.#threads.onArchive = (threadId) => this.#terminals.closeThread(threadId);
   }
 
   async start(): Promise<HostAddress> {
@@ -67,6 +71,7 @@ export class Host {
       await this.#projects.load();
       await this.#threads.load();
       await this.#threads.recover();
+      await this.#terminals.start();
       this.#unsubscribe = this.#hub.onNotification((notification) => {
         for (const session of this.#sessions) session.notify(notification);
       });
@@ -100,6 +105,7 @@ export class Host {
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
       await this.#server?.close();
+      await this.#terminals.stopAll();
       await this.#processes.stopAll();
       this.#unsubscribe?.();
       this.#sessions.clear();
@@ -137,7 +143,10 @@ export class Host {
       if (isBinary) return socket.close(1003, 'Grove speaks JSON text frames');
       void session.receive(data.toString());
     });
-    socket.on('close', () => this.#sessions.delete(session));
+    socket.on('close', () => {
+      this.#sessions.delete(session);
+      session.close();
+    });
     socket.on('error', (error) => log.error('client socket failed', error));
   }
 
@@ -161,6 +170,23 @@ export class Host {
       'thread/preflight': ({ threadId }) => this.#threads.preflight(threadId),
       'thread/archive': async ({ threadId }) => ({ thread: await this.#threads.archive(threadId) }),
       'thread/restore': async ({ threadId }) => ({ thread: await this.#threads.restore(threadId) }),
+      'terminal/open': ({ threadId, cols, rows }, session) => this.#terminals.open(threadId, cols, rows, session),
+      'terminal/input': async ({ terminalId, data }) => {
+        this.#terminals.input(terminalId, data);
+        return {};
+      },
+      'terminal/resize': async ({ terminalId, cols, rows }) => {
+        this.#terminals.resize(terminalId, cols, rows);
+        return {};
+      },
+      'terminal/ack': async ({ terminalId, seq }, session) => {
+        this.#terminals.ack(terminalId, session, seq);
+        return {};
+      },
+      'terminal/close': async ({ terminalId }) => {
+        await this.#terminals.close(terminalId);
+        return {};
+      },
     };
   }
 }

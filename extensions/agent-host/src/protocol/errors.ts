@@ -28,6 +28,7 @@ export const ErrorCodeSchema = z.enum([
   'repository_not_trusted',
   // Threads
   'thread_not_found',
+  'terminal_not_found',
   'base_ref_not_found',
   'thread_busy',
   'worktree_conflicts',

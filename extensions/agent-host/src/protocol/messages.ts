@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { HostStateSchema, ProjectIdSchema, ProjectSchema, ThreadIdSchema, ThreadSchema } from './domain.ts';
 import { WireErrorSchema } from './errors.ts';
-import type { NotificationMethod } from './names.ts';
+import type { NotificationMethod, StreamMethod } from './names.ts';
+
+/** Identifies one shell of a thread while the host runs. */
+export const TerminalIdSchema = z
+  .string()
+  .regex(/^term_[a-z0-9]{8,}$/)
+  .brand<'TerminalId'>();
+export type TerminalId = z.infer<typeof TerminalIdSchema>;
+
+const TerminalSizeSchema = { cols: z.number().int().min(2).max(1000), rows: z.number().int().min(1).max(500) };
 
 /**
  * Every request method: its params and its result. Methods are `resource/verb`; wire
@@ -63,6 +72,43 @@ export const Methods = {
     params: z.object({ threadId: ThreadIdSchema }),
     result: z.object({ thread: ThreadSchema }),
   },
+  /**
+   * Attaches to the thread's shell (starting one in its worktree if none runs) and returns
+   * its scrollback; new output then arrives as `terminal/output` from `seq` on. After a host
+   * restart the old scrollback comes back above a fresh shell.
+   */
+  'terminal/open': {
+    params: z.object({ threadId: ThreadIdSchema, ...TerminalSizeSchema }),
+    result: z.object({
+      terminalId: TerminalIdSchema,
+      /** Everything kept so far, ending at position `seq` of the stream (positions count string characters). */
+      replay: z.string(),
+      seq: z.number().int(),
+      exited: z.object({ exitCode: z.number().int().nullable() }).nullable(),
+    }),
+  },
+  /** Types into a terminal (keystrokes, pasted text). */
+  'terminal/input': {
+    params: z.object({ terminalId: TerminalIdSchema, data: z.string().max(1024 * 1024) }),
+    result: z.object({}),
+  },
+  'terminal/resize': {
+    params: z.object({ terminalId: TerminalIdSchema, ...TerminalSizeSchema }),
+    result: z.object({}),
+  },
+  /**
+   * Says the client has rendered the stream up to position `seq`. The host pauses a shell whose
+   * output runs too far ahead of its slowest attached client (flow control).
+   */
+  'terminal/ack': {
+    params: z.object({ terminalId: TerminalIdSchema, seq: z.number().int().nonnegative() }),
+    result: z.object({}),
+  },
+  /** Stops the shell (and what runs in it). */
+  'terminal/close': {
+    params: z.object({ terminalId: TerminalIdSchema }),
+    result: z.object({}),
+  },
   /** Brings an archived thread's worktree back, byte for byte as it was. */
   'thread/restore': {
     params: z.object({ threadId: ThreadIdSchema }),
@@ -87,6 +133,18 @@ export const Notifications = {
 } as const satisfies Record<NotificationMethod, z.ZodType>;
 
 export type NotificationName = keyof typeof Notifications;
+
+/** Stream notifications, host → the one client attached; no `rev` (see names.ts). */
+export const StreamNotifications = {
+  /** Output of a terminal: `data` starts at position `seq` of its stream. */
+  'terminal/output': z.object({ terminalId: TerminalIdSchema, seq: z.number().int(), data: z.string() }),
+  /** The shell ended. */
+  'terminal/exited': z.object({ terminalId: TerminalIdSchema, exitCode: z.number().int().nullable() }),
+} as const satisfies Record<StreamMethod, z.ZodType>;
+
+export type AnyStreamNotification = {
+  [N in StreamMethod]: { method: N; params: z.infer<(typeof StreamNotifications)[N]> };
+}[StreamMethod];
 export type NotificationParamsOf<N extends NotificationName> = z.infer<(typeof Notifications)[N]>;
 
 /** Client → host. `id` is chosen by the client and echoed in the response. */

@@ -4,3 +4,10 @@
  */
 export const NOTIFICATION_METHODS = ['project/added', 'project/removed', 'thread/added', 'thread/updated'] as const;
 export type NotificationMethod = (typeof NOTIFICATION_METHODS)[number];
+
+/**
+ * High-volume streams (terminal bytes), sent only to the client that asked for them. They
+ * carry their own sequence numbers instead of a state `rev`, and never touch the mirror.
+ */
+export const STREAM_METHODS = ['terminal/output', 'terminal/exited'] as const;
+export type StreamMethod = (typeof STREAM_METHODS)[number];

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { HostError } from '../host/host-error.ts';
 import {
   type AnyNotification,
+  type AnyStreamNotification,
   type MethodName,
   Methods,
   type Request,
@@ -12,9 +13,19 @@ import {
 
 type ParsedParams<M extends MethodName> = z.infer<(typeof Methods)[M]['params']>;
 
+/** What a handler knows of the client that sent the request. */
+export interface SessionContext {
+  /** Unique among the host's sessions. */
+  readonly id: number;
+  /** Sends a stream notification (terminal output) to this client only. */
+  stream(notification: AnyStreamNotification): void;
+  /** Calls `listener` once when this client disconnects. */
+  onClose(listener: () => void): void;
+}
+
 /** The host's implementation of every method but `host/initialize`, which the session answers itself. */
 export type Handlers = {
-  [M in Exclude<MethodName, 'host/initialize'>]: (params: ParsedParams<M>) => Promise<ResultOf<M>>;
+  [M in Exclude<MethodName, 'host/initialize'>]: (params: ParsedParams<M>, session: SessionContext) => Promise<ResultOf<M>>;
 };
 
 /** Answers `host/initialize`: synchronous, so no change can slip between the snapshot and the first notification. */
@@ -32,12 +43,30 @@ export interface SessionOptions {
  * validates requests at the edge, refuses everything before the handshake, maps failures
  * to wire errors, and forwards change notifications only once the client has a snapshot.
  */
-export class RpcSession {
+let nextSessionId = 1;
+
+export class RpcSession implements SessionContext {
+  readonly id = nextSessionId++;
   readonly #options: SessionOptions;
+  readonly #closeListeners: (() => void)[] = [];
   #initialized = false;
 
   constructor(options: SessionOptions) {
     this.#options = options;
+  }
+
+  stream(notification: AnyStreamNotification): void {
+    if (this.#initialized) this.#options.send(JSON.stringify(notification));
+  }
+
+  onClose(listener: () => void): void {
+    this.#closeListeners.push(listener);
+  }
+
+  /** The client is gone: tells everyone who asked (terminals detach), once. */
+  close(): void {
+    this.#initialized = false;
+    for (const listener of this.#closeListeners.splice(0)) listener();
   }
 
   /** Handles one text frame from the client. Never throws. */
@@ -94,8 +123,8 @@ export class RpcSession {
       return;
     }
     try {
-      const handler = this.#options.handlers[name] as (p: unknown) => Promise<unknown>;
-      const result = await handler(parsed.data);
+      const handler = this.#options.handlers[name] as (p: unknown, session: SessionContext) => Promise<unknown>;
+      const result = await handler(parsed.data, this);
       this.#options.send(JSON.stringify({ id, result }));
     } catch (error) {
       this.#fail(id, name, error);

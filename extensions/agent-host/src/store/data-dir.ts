@@ -28,6 +28,7 @@ export function dataPaths(dataDir: string) {
     projects: join(dataDir, 'projects.json'),
     threads: join(dataDir, 'threads'),
     worktrees: join(dataDir, 'worktrees'),
+    terminals: join(dataDir, 'terminals'),
   };
 }
 

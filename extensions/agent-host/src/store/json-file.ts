@@ -11,12 +11,17 @@ const TEMP_MARK = '.tmp-';
  * new one, never a torn one: write a temp file beside it, fsync it, rename it over the
  * target, fsync the folder. A full disk becomes a `disk_full` error and the old file stays.
  */
-export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+export function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  return writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Writes text so that a crash leaves the old file or the new one, never a torn one (see writeJsonAtomic). */
+export async function writeFileAtomic(file: string, text: string): Promise<void> {
   const temp = `${file}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     const handle = await open(temp, 'wx', 0o600);
     try {
-      await handle.writeFile(`${JSON.stringify(value, null, 2)}\n`);
+      await handle.writeFile(text);
       await handle.sync();
     } finally {
       await handle.close();

@@ -63,6 +63,8 @@ export class ThreadService {
   /** Record writes per thread, in call order: a late write must never land over a newer one. */
   readonly #saveLocks = new KeyedMutex();
   readonly #threads = new Map<ThreadId, Thread>();
+  /** Stops what runs in a thread's worktree (its shells) before the worktree is archived. */
+  onArchive: (threadId: ThreadId) => Promise<void> = async () => {};
 
   constructor(paths: ThreadPaths, hub: StateHub, projects: ProjectService, processes: ProcessRegistry) {
     this.#paths = paths;
@@ -207,6 +209,16 @@ export class ThreadService {
     return started;
   }
 
+  /** Where a thread's shells start and what they know; refuses for a thread without a worktree. */
+  shellInfo(threadId: ThreadId): { worktreePath: string; env: Record<string, string> } {
+    const thread = this.#thread(threadId);
+    if (thread.status === 'archived') {
+      throw new HostError('thread_busy', `“${thread.title}” is archived. Restore it to open its terminal.`, { threadId });
+    }
+    this.#requireWorktree(thread);
+    return { worktreePath: thread.worktreePath, env: this.#threadEnv(this.#project(thread.projectId), thread) };
+  }
+
   /** What every process Grove starts for a thread knows about it. */
   #threadEnv(project: Project, thread: Thread): Record<string, string> {
     return {
@@ -250,6 +262,7 @@ export class ThreadService {
       }
       this.#requireWorktree(thread);
       const project = this.#project(thread.projectId);
+      await this.onArchive(thread.id);
       const { conflicted } = await preflight(thread.worktreePath, thread.base.commit);
       if (conflicted > 0) {
         throw new HostError(

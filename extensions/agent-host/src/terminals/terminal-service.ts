@@ -1,0 +1,159 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { spawn } from 'node-pty';
+import { errnoCode, HostError } from '../host/host-error.ts';
+import { log } from '../host/log.ts';
+import type { TerminalId, ThreadId } from '../protocol/index.ts';
+import type { SessionContext } from '../rpc/rpc-session.ts';
+import { writeFileAtomic } from '../store/json-file.ts';
+import { Terminal } from './terminal.ts';
+
+/** How often a changed scrollback is saved, so a host killed with -9 still brings most of it back. */
+const SAVE_INTERVAL_MS = 2_000;
+/** How long a hung-up shell gets to exit before its whole process group is killed. */
+const HANGUP_GRACE_MS = 1_500;
+
+/** What a thread's shells need to know about it. */
+export interface ThreadShellInfo {
+  readonly worktreePath: string;
+  readonly env: Record<string, string>;
+}
+
+/**
+ * The shells of every thread: one node-pty per terminal, in the thread's worktree with its
+ * GROVE_* variables. Scrollback is saved per thread, so after a host restart a new shell
+ * opens below the old output.
+ */
+export class TerminalService {
+  readonly #folder: string;
+  readonly #threadInfo: (threadId: ThreadId) => ThreadShellInfo;
+  readonly #terminals = new Map<TerminalId, Terminal>();
+  #saver: NodeJS.Timeout | undefined;
+
+  constructor(folder: string, threadInfo: (threadId: ThreadId) => ThreadShellInfo) {
+    this.#folder = folder;
+    this.#threadInfo = threadInfo;
+  }
+
+  /** Starts saving scrollback in the background. */
+  async start(): Promise<void> {
+    await mkdir(this.#folder, { recursive: true });
+    this.#saver = setInterval(() => void this.#saveDirty(), SAVE_INTERVAL_MS);
+    this.#saver.unref();
+  }
+
+  /** Attaches `session` to the thread's running shell, starting one (below the saved scrollback) if there is none. */
+  async open(threadId: ThreadId, cols: number, rows: number, session: SessionContext) {
+    let terminal = [...this.#terminals.values()].find((t) => t.threadId === threadId && t.exited === null);
+    if (terminal === undefined) terminal = await this.#spawn(threadId, cols, rows);
+    else terminal.resize(cols, rows);
+    const { replay, seq } = terminal.attach(session);
+    return { terminalId: terminal.id, replay, seq, exited: terminal.exited };
+  }
+
+  input(terminalId: TerminalId, data: string): void {
+    this.#terminal(terminalId).write(data);
+  }
+
+  resize(terminalId: TerminalId, cols: number, rows: number): void {
+    this.#terminal(terminalId).resize(cols, rows);
+  }
+
+  ack(terminalId: TerminalId, session: SessionContext, seq: number): void {
+    this.#terminals.get(terminalId)?.ack(session.id, seq);
+  }
+
+  async close(terminalId: TerminalId): Promise<void> {
+    await this.#stop([this.#terminal(terminalId)]);
+  }
+
+  /** Stops every shell of a thread (before its worktree is archived) and saves their scrollback. */
+  async closeThread(threadId: ThreadId): Promise<void> {
+    await this.#stop([...this.#terminals.values()].filter((t) => t.threadId === threadId));
+  }
+
+  /** Stops every shell; the host's shutdown. */
+  async stopAll(): Promise<void> {
+    if (this.#saver !== undefined) clearInterval(this.#saver);
+    await this.#stop([...this.#terminals.values()]);
+  }
+
+  async #spawn(threadId: ThreadId, cols: number, rows: number): Promise<Terminal> {
+    const info = this.#threadInfo(threadId);
+    const previous = await this.#readSaved(threadId);
+    const history = previous === '' ? '' : `${previous}\r\n\x1b[2m── Grove restarted: a new shell below ──\x1b[0m\r\n`;
+    const shell = process.env.SHELL || '/bin/bash';
+    let pty: ReturnType<typeof spawn>;
+    try {
+      pty = spawn(shell, [], {
+        name: 'xterm-256color',
+        cols,
+        rows,
+        cwd: info.worktreePath,
+        env: { ...process.env, TERM: 'xterm-256color', COLORTERM: 'truecolor', ...info.env },
+      });
+    } catch (error) {
+      throw new HostError('internal', `Grove could not start ${shell} in ${info.worktreePath}: ${(error as Error).message}`);
+    }
+    const id = `term_${randomBytes(6).toString('hex')}` as TerminalId;
+    const terminal = new Terminal(id, threadId, pty, history, (ended) => void this.#save(ended));
+    this.#terminals.set(id, terminal);
+    return terminal;
+  }
+
+  async #stop(terminals: Terminal[]): Promise<void> {
+    const running = terminals.filter((t) => t.exited === null);
+    const exits = running.map(
+      (t) =>
+        new Promise<void>((resolve) => {
+          const check = setInterval(() => {
+            if (t.exited !== null) {
+              clearInterval(check);
+              resolve();
+            }
+          }, 20);
+        }),
+    );
+    for (const terminal of running) terminal.hangUp();
+    const grace = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), HANGUP_GRACE_MS).unref());
+    if ((await Promise.race([Promise.all(exits), grace])) === 'timeout') {
+      for (const terminal of running) terminal.kill();
+      await Promise.all(exits);
+    }
+    for (const terminal of terminals) {
+      await this.#save(terminal);
+      this.#terminals.delete(terminal.id);
+    }
+  }
+
+  async #saveDirty(): Promise<void> {
+    for (const terminal of this.#terminals.values()) if (terminal.isDirty) await this.#save(terminal);
+  }
+
+  async #save(terminal: Terminal): Promise<void> {
+    try {
+      terminal.markSaved();
+      await writeFileAtomic(join(this.#folder, `${terminal.threadId}.log`), terminal.scrollback());
+    } catch (error) {
+      log.error(`could not save the scrollback of ${terminal.id}`, error);
+    }
+  }
+
+  async #readSaved(threadId: ThreadId): Promise<string> {
+    try {
+      return await readFile(join(this.#folder, `${threadId}.log`), 'utf8');
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') return '';
+      throw error;
+    }
+  }
+
+  #terminal(terminalId: TerminalId): Terminal {
+    const terminal = this.#terminals.get(terminalId);
+    if (terminal === undefined) {
+      throw new HostError('terminal_not_found', 'That terminal is closed. Open the thread’s terminal again.', { terminalId });
+    }
+    return terminal;
+  }
+}
