@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { ROOT } from '../helpers/paths.ts';
 import type { BenchResult } from './harness.ts';
 import { coldStart, firstBundle, idleMemory, protocolRoundTrip } from './host-benchmarks.ts';
+import { idleThreadMemory, terminalThroughput, threadBenchmarks } from './thread-benchmarks.ts';
 
 const outIndex = process.argv.indexOf('--out');
 const out = outIndex === -1 ? join(ROOT, 'bench-results', 'latest.json') : (process.argv[outIndex + 1] as string);
@@ -15,6 +16,9 @@ const benchmarks: [string, () => Promise<BenchResult | BenchResult[]> | BenchRes
   ['host cold start', coldStart],
   ['protocol round trip', protocolRoundTrip],
   ['host idle memory', idleMemory],
+  ['threads', threadBenchmarks],
+  ['memory per idle thread', idleThreadMemory],
+  ['terminal throughput and echo', terminalThroughput],
 ];
 
 const results: BenchResult[] = [];

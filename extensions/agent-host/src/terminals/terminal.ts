@@ -13,8 +13,20 @@ const SCROLLBACK_CHARS = 2 * 1024 * 1024;
  * a 16–20 % throughput cost; a larger window is faster and less responsive.
  */
 const HIGH_WATERMARK = 256 * 1024;
-/** …and resume it once that client is back within this, so the shell does not flap. */
-const LOW_WATERMARK = 64 * 1024;
+/**
+ * …and resume it once that client is back within this. Half the window keeps data in
+ * flight while the client catches up: at 64K, every pause drained the pipe completely and
+ * a client acking each message got 0.43× raw throughput instead of 0.66×.
+ */
+const LOW_WATERMARK = 128 * 1024;
+/**
+ * Output is gathered for up to this long before it is sent, so a flood travels as a few
+ * large messages instead of one per 4 KB pty read (per-message cost dominated: 10.7 vs
+ * 16.5+ MB/s). It adds at most this much to a keystroke's echo, well under a frame.
+ */
+const COALESCE_MS = 4;
+/** …or until this much is waiting: 64K measured best against the window above (32K: 0.60×, 128K: 0.43×). */
+const COALESCE_MAX_CHARS = 64 * 1024;
 
 interface Client {
   readonly session: SessionContext;
@@ -24,8 +36,8 @@ interface Client {
 
 /**
  * One shell of a thread: its pty, its scrollback, the clients attached to it, and the
- * flow control between them. Output produced in one tick of the event loop is sent as one
- * message (a build log arrives in thousands of small reads).
+ * flow control between them. Output is coalesced over a few milliseconds (a build log
+ * arrives in thousands of small reads).
  */
 export class Terminal {
   readonly id: TerminalId;
@@ -37,7 +49,7 @@ export class Terminal {
   /** Position of the end of the stream: every character ever produced. */
   #seq = 0;
   #pending = '';
-  #flushScheduled = false;
+  #flushTimer: NodeJS.Timeout | undefined;
   #paused = false;
   #exited: { exitCode: number | null } | null = null;
   #dirty = false;
@@ -128,13 +140,13 @@ export class Terminal {
 
   #produce(data: string): void {
     this.#pending += data;
-    if (this.#flushScheduled) return;
-    this.#flushScheduled = true;
-    setImmediate(() => this.#flush());
+    if (this.#pending.length >= COALESCE_MAX_CHARS) this.#flush();
+    else this.#flushTimer ??= setTimeout(() => this.#flush(), COALESCE_MS);
   }
 
   #flush(): void {
-    this.#flushScheduled = false;
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
     if (this.#pending === '') return;
     const data = this.#pending;
     this.#pending = '';
