@@ -1,15 +1,14 @@
-/** Polls `probe` until it returns something other than undefined/false, or fails after `timeoutMs` with `what`. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => T | Promise<T>,
-  timeoutMs = 10_000,
-): Promise<Exclude<T, undefined | false>> {
+/** What `waitFor` keeps polling past: no value yet. An empty string counts, e.g. a file read before it was written. */
+type NotYet = undefined | null | false | '';
+
+/** Polls `probe` until it returns a value (not undefined, null, false or ''), or fails after `timeoutMs` naming `what`. */
+export async function waitFor<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 10_000): Promise<Exclude<T, NotYet>> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
     try {
       const value = await probe();
-      if (value !== undefined && value !== false) return value as Exclude<T, undefined | false>;
+      if (value !== undefined && value !== null && value !== false && value !== '') return value as Exclude<T, NotYet>;
     } catch (error) {
       lastError = error;
     }

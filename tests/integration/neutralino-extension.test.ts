@@ -6,6 +6,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { makeRepoWithSettings } from '../helpers/git-repo.ts';
 import { GROVE_BIN } from '../helpers/paths.ts';
+import { runningInGroup } from '../helpers/processes.ts';
 import { RpcClient } from '../helpers/rpc-client.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -77,14 +78,9 @@ class FakeRuntime implements AsyncDisposable {
   }
 }
 
-/** Whether any process is left in a process group. */
+/** Whether any process of a process group is still running. */
 function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return runningInGroup(pgid).length > 0;
 }
 
 // The extension command as neutralino.config.json writes it, with ${NL_PATH} substituted.
@@ -147,7 +143,7 @@ describe('the host as a Neutralino extension', () => {
     runtime.socket?.terminate();
 
     expect(await exited).toBe(0);
-    await waitFor('the process group to empty', () => !groupAlive(pgid), 5_000);
+    expect(runningInGroup(pgid)).toEqual([]);
     expect(runtime.output).toMatch(/the Neutralino runtime went away: stopping/);
   });
 
@@ -163,14 +159,15 @@ describe('the host as a Neutralino extension', () => {
     const { thread } = await page.request('thread/create', { projectId: project.id, title: 'Slow setup' });
     const pidFile = join(thread.worktreePath, '..', 'setup.pid');
     const pid = Number(
-      await waitFor('the setup to start', () => (existsSync(pidFile) ? readFileSync(pidFile, 'utf8').trim() : undefined)),
+      await waitFor('the setup to start', () =>
+        existsSync(pidFile) ? readFileSync(pidFile, 'utf8').trim() || undefined : undefined,
+      ),
     );
 
     runtime.socket?.terminate();
 
     expect(await exited).toBe(0);
-    // Killed processes may linger a moment as zombies until init reaps them.
-    await waitFor('the setup’s process group to be gone', () => !groupAlive(pid), 3_000);
+    expect(runningInGroup(pid)).toEqual([]);
   });
 
   test('garbage on stdin is a clear error and exit 1, not a hang', async () => {

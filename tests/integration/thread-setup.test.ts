@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import type { Thread } from '../../extensions/agent-host/src/protocol/index.ts';
 import { git, makeRepo, makeRepoWithSettings } from '../helpers/git-repo.ts';
 import { startServe } from '../helpers/host-process.ts';
+import { runningInGroup } from '../helpers/processes.ts';
 import { RpcClient } from '../helpers/rpc-client.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -95,19 +96,13 @@ describe('a new thread’s setup', () => {
     const { thread } = await client.request('thread/create', { projectId: project.id, title: 'Long setup' });
     const pidFile = join(thread.worktreePath, '..', 'setup.pid');
     const pid = Number(
-      await waitFor('the setup to start', () => (existsSync(pidFile) ? readFileSync(pidFile, 'utf8').trim() : undefined)),
+      await waitFor('the setup to start', () =>
+        existsSync(pidFile) ? readFileSync(pidFile, 'utf8').trim() || undefined : undefined,
+      ),
     );
-    const alive = (p: number) => {
-      try {
-        process.kill(-p, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    expect(alive(pid)).toBe(true);
+    expect(runningInGroup(pid)).toHaveLength(3); // the shell and both sleeps
 
     await host[Symbol.asyncDispose]();
-    await waitFor('the setup’s process group to be gone', () => !alive(pid), 5_000);
+    expect(runningInGroup(pid)).toEqual([]);
   });
 });

@@ -16,6 +16,9 @@ export const THREAD_STATUSES = [
 
 export type ThreadStatus = (typeof THREAD_STATUSES)[number];
 
+/** Statuses a thread may be archived from: anything settled, nothing in motion. The host enforces it; the UI offers Archive only for these. */
+export const ARCHIVABLE_STATUSES: readonly ThreadStatus[] = ['queued', 'review', 'done', 'error', 'interrupted'];
+
 export interface BoardColumn {
   readonly id: string;
   readonly title: string;

@@ -21,7 +21,14 @@ import { KeyedMutex } from '../host/mutex.ts';
 import type { ProcessRegistry } from '../host/process-registry.ts';
 import type { StateHub } from '../host/state-hub.ts';
 import type { ProjectService } from '../projects/project-service.ts';
-import { type Project, type Thread, type ThreadId, ThreadSchema, type ThreadStatus } from '../protocol/index.ts';
+import {
+  ARCHIVABLE_STATUSES,
+  type Project,
+  type Thread,
+  type ThreadId,
+  ThreadSchema,
+  type ThreadStatus,
+} from '../protocol/index.ts';
 import { readJson, removeStaleTemps, writeJsonAtomic } from '../store/json-file.ts';
 import { readProjectSettings } from './project-settings.ts';
 import { slugify, uniqueSlug } from './slug.ts';
@@ -41,8 +48,7 @@ export interface ThreadPaths {
 const FIRST_PORT = 4100;
 const PORTS_PER_THREAD = 10;
 
-/** Statuses from which a thread may be archived: anything settled, nothing in motion. */
-const ARCHIVABLE: ReadonlySet<ThreadStatus> = new Set(['queued', 'review', 'done', 'error', 'interrupted']);
+const ARCHIVABLE: ReadonlySet<ThreadStatus> = new Set(ARCHIVABLE_STATUSES);
 
 /**
  * Threads: a branch and worktree per task, their records, and archive/restore. Each record
@@ -272,13 +278,15 @@ export class ThreadService {
         );
       }
       const snapshot = await this.#snapshot(project, thread);
-      const archived = await this.#save({
-        ...thread,
-        status: 'archived',
-        snapshot: { ...snapshot, from: thread.status },
-        problem: null,
-      });
+      // Persist the intent before the side effect, report after it: a crash in between is
+      // finished by recover(), and no client sees `archived` while the worktree still exists.
+      const archived = await this.#save(
+        { ...thread, status: 'archived', snapshot: { ...snapshot, from: thread.status }, problem: null },
+        'thread/updated',
+        false,
+      );
       await this.#repoLocks.run(project.path, () => removeSnapshottedWorktree(project.path, thread.worktreePath));
+      this.#hub.publish('thread/updated', { thread: archived });
       return archived;
     });
   }
@@ -362,9 +370,9 @@ export class ThreadService {
     await this.#repoLocks.run(project.path, () => removeSnapshottedWorktree(project.path, thread.worktreePath));
   }
 
-  /** Writes a record, then announces it; writes of one thread land in call order. */
-  #save(thread: Thread, method: 'thread/added' | 'thread/updated' = 'thread/updated'): Promise<Thread> {
-    return this.#saveLocks.run(thread.id, () => this.#write(thread, method));
+  /** Writes a record, then (unless told not to) announces it; writes of one thread land in call order. */
+  #save(thread: Thread, method: 'thread/added' | 'thread/updated' = 'thread/updated', announce = true): Promise<Thread> {
+    return this.#saveLocks.run(thread.id, () => this.#write(thread, method, announce));
   }
 
   /** Changes a record from its latest saved version; `change` returns undefined to leave it as is. */
@@ -372,15 +380,15 @@ export class ThreadService {
     return this.#saveLocks.run(threadId, async () => {
       const current = this.#threads.get(threadId);
       const next = current === undefined ? undefined : change(current);
-      return next === undefined ? undefined : this.#write(next, 'thread/updated');
+      return next === undefined ? undefined : this.#write(next, 'thread/updated', true);
     });
   }
 
-  async #write(thread: Thread, method: 'thread/added' | 'thread/updated'): Promise<Thread> {
+  async #write(thread: Thread, method: 'thread/added' | 'thread/updated', announce: boolean): Promise<Thread> {
     const saved = method === 'thread/added' ? thread : { ...thread, updatedAt: Date.now() };
     await writeJsonAtomic(join(this.#paths.records, `${saved.id}.json`), saved);
     this.#threads.set(saved.id, saved);
-    this.#hub.publish(method, { thread: saved });
+    if (announce) this.#hub.publish(method, { thread: saved });
     return saved;
   }
 
