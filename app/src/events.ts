@@ -1,4 +1,4 @@
-import type { ProjectId } from './protocol.ts';
+import type { ProjectId, ThreadId } from './protocol.ts';
 
 /**
  * The requests child elements send up to <grove-app>, which owns the connection and acts
@@ -11,6 +11,10 @@ export interface GroveEvents {
   'grove-add-project': undefined;
   /** Ask to remove this project (a confirmation follows). */
   'grove-remove-project': { projectId: ProjectId };
+  /** Open the new-thread dialog for this project. */
+  'grove-new-thread': { projectId: ProjectId };
+  /** Ask to archive this thread (a confirmation listing what is at stake follows). */
+  'grove-archive-thread': { threadId: ThreadId };
   /** Open the command palette. */
   'grove-open-palette': undefined;
   /** Skip the reconnect backoff and try the host now. */

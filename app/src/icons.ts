@@ -15,6 +15,11 @@ const paths = {
   trash: svg`<path d="M3 4.5h10M6.5 4.5V3h3v1.5M4.5 4.5l.6 8.1a1 1 0 0 0 1 .9h3.8a1 1 0 0 0 1-.9l.6-8.1"/>`,
   alert: svg`<circle cx="8" cy="8" r="6"/><path d="M8 5v3.5M8 11v.01"/>`,
   info: svg`<circle cx="8" cy="8" r="6"/><path d="M8 7.2v3.8M8 5v.01"/>`,
+  archive: svg`<rect x="2" y="3" width="12" height="3" rx="0.8"/><path d="M3 6v6.5a1 1 0 0 0 1 1h8a1 1 0 0 0 1-1V6M6.5 8.8h3"/>`,
+  restore: svg`<path d="M2.8 8a5.2 5.2 0 1 0 1.6-3.75"/><path d="M2.5 2.5v2.6h2.6"/>`,
+  chevron: svg`<path d="M6 4l4 4-4 4"/>`,
+  snapshot: svg`<rect x="2" y="4.5" width="12" height="8.5" rx="1.5"/><circle cx="8" cy="8.7" r="2.2"/><path d="M5.8 4.5l.8-1.5h2.8l.8 1.5"/>`,
+  commit: svg`<circle cx="8" cy="8" r="2.4"/><path d="M2 8h3.6M10.4 8H14"/>`,
   thread: svg`<circle cx="4.5" cy="4" r="1.5"/><path d="M4.5 5.5v7M4.5 9c0-2 1.5-2.5 4-2.5h3"/><path d="M10 4.8l1.7 1.7L10 8.2"/>`,
 };
 

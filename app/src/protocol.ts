@@ -5,11 +5,19 @@
  */
 
 export {
+  ARCHIVABLE_STATUSES,
   BOARD_COLUMNS,
   type BoardColumn,
   type ThreadStatus,
 } from '../../extensions/agent-host/src/protocol/board.ts';
-export type { HostState, Project, ProjectId, Thread, ThreadId } from '../../extensions/agent-host/src/protocol/domain.ts';
+export type {
+  HostState,
+  Project,
+  ProjectId,
+  Thread,
+  ThreadId,
+  ThreadSetup,
+} from '../../extensions/agent-host/src/protocol/domain.ts';
 export type { ErrorCode, WireError } from '../../extensions/agent-host/src/protocol/errors.ts';
 export type {
   AnyNotification,

@@ -2,7 +2,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { icon } from '../icons.ts';
 import { chooseFolder } from '../platform/neutralino.ts';
-import { dialogFormStyles, dialogStyles, sharedStyles } from '../styles/shared.ts';
+import { dialogFormStyles, dialogStyles, fieldStyles, sharedStyles } from '../styles/shared.ts';
 
 /**
  * The add-project dialog: a path field (and, in the window, the system folder picker).
@@ -15,16 +15,10 @@ export class GroveAddProject extends LitElement {
     sharedStyles,
     dialogStyles,
     dialogFormStyles,
+    fieldStyles,
     css`
       :host {
         display: contents;
-      }
-
-      label {
-        display: block;
-        margin: 4px 0 6px;
-        color: var(--fg);
-        font-weight: 500;
       }
 
       .row {
@@ -34,37 +28,6 @@ export class GroveAddProject extends LitElement {
 
       input {
         flex: 1;
-        min-width: 0;
-        height: 32px;
-        padding: 0 10px;
-        border: 1px solid var(--border-strong);
-        border-radius: var(--radius);
-        background: var(--bg);
-        color: var(--fg);
-        font: var(--text-md) var(--font-mono);
-      }
-
-      input::placeholder {
-        color: var(--fg-faint);
-      }
-
-      input:focus-visible {
-        outline: 2px solid var(--focus);
-        outline-offset: -1px;
-        border-color: transparent;
-      }
-
-      input[aria-invalid='true'] {
-        border-color: var(--status-error);
-        outline-color: var(--status-error);
-      }
-
-      .error .icon {
-        margin-top: 1px;
-      }
-
-      .error span {
-        overflow-wrap: anywhere;
       }
     `,
   ];
@@ -106,7 +69,7 @@ export class GroveAddProject extends LitElement {
           </p>
           <label for="path">Repository path</label>
           <div class="row">
-            <input id="path" name="path" type="text" autocomplete="off" spellcheck="false"
+            <input id="path" class="mono" name="path" type="text" autocomplete="off" spellcheck="false"
               placeholder="/path/to/repository"
               aria-invalid=${hasError ? 'true' : 'false'}
               aria-describedby=${hasError ? 'path-error' : nothing}

@@ -5,18 +5,24 @@ import { serveEndpoint, windowEndpoint } from '../connection/host-endpoint.ts';
 import type { GroveEvents } from '../events.ts';
 import { hasModKey } from '../keyboard.ts';
 import { isNeutralinoWindow, setWindowTitle } from '../platform/neutralino.ts';
-import type { HostState, Project, ProjectId } from '../protocol.ts';
+import type { HostState, ParamsOf, Project, ProjectId, Thread, ThreadId } from '../protocol.ts';
 import { HostStore } from '../state/host-store.ts';
 import { sharedStyles } from '../styles/shared.ts';
+import { offersArchive } from '../thread-status.ts';
 import type { GroveAddProject } from './grove-add-project.ts';
+import type { GroveArchiveThread, Preflight } from './grove-archive-thread.ts';
+import type { GroveBoard } from './grove-board.ts';
 import type { GroveCommandPalette, PaletteAction } from './grove-command-palette.ts';
 import type { GroveConfirmRemove } from './grove-confirm-remove.ts';
+import type { GroveNewThread } from './grove-new-thread.ts';
 import type { GroveSidebar } from './grove-sidebar.ts';
 import './grove-add-project.ts';
+import './grove-archive-thread.ts';
 import './grove-banner.ts';
 import './grove-board.ts';
 import './grove-command-palette.ts';
 import './grove-confirm-remove.ts';
+import './grove-new-thread.ts';
 import './grove-sidebar.ts';
 import './grove-welcome.ts';
 
@@ -60,8 +66,12 @@ export class GroveApp extends LitElement {
 
   @query('grove-add-project') private addDialog!: GroveAddProject;
   @query('grove-confirm-remove') private confirmDialog!: GroveConfirmRemove;
+  @query('grove-new-thread') private newThreadDialog!: GroveNewThread;
+  @query('grove-archive-thread') private archiveDialog!: GroveArchiveThread;
   @query('grove-command-palette') private palette!: GroveCommandPalette;
   @query('grove-sidebar') private sidebar!: GroveSidebar;
+  /** Absent while the welcome screen or the connection panel is showing. */
+  @query('grove-board') private board!: GroveBoard | null;
 
   readonly #isWindow = isNeutralinoWindow();
   #connection: HostConnection | null = null;
@@ -97,6 +107,7 @@ export class GroveApp extends LitElement {
     return html`
       <grove-sidebar
         .projects=${this.hostState?.projects ?? null}
+        .liveThreads=${liveThreadCounts(this.hostState?.threads ?? [])}
         .selectedId=${selected?.id ?? null}
         .inboxPending=${this.hostState?.inbox.pending ?? null}
         @grove-select-project=${(e: CustomEvent<GroveEvents['grove-select-project']>) => this.#select(e.detail.projectId)}
@@ -105,11 +116,15 @@ export class GroveApp extends LitElement {
         @grove-open-palette=${this.#openPalette}
       ></grove-sidebar>
       <main @grove-add-project=${this.#openAddDialog} @grove-open-palette=${this.#openPalette}
-        @grove-retry-connection=${() => this.#connection?.retryNow()}>
+        @grove-retry-connection=${() => this.#connection?.retryNow()}
+        @grove-new-thread=${this.#openNewThread}
+        @grove-archive-thread=${(e: CustomEvent<GroveEvents['grove-archive-thread']>) => this.#confirmArchive(e.detail.threadId)}>
         ${this.#renderMain(selected)}
       </main>
       <grove-add-project .canChooseFolder=${this.#isWindow} .addProject=${this.#addProject}></grove-add-project>
       <grove-confirm-remove .removeProject=${this.#removeProject}></grove-confirm-remove>
+      <grove-new-thread .createThread=${this.#createThread}></grove-new-thread>
+      <grove-archive-thread .preflightThread=${this.#preflightThread} .archiveThread=${this.#archiveThread}></grove-archive-thread>
       <grove-command-palette .actions=${this.#paletteActions(projects)}></grove-command-palette>
     `;
   }
@@ -118,7 +133,8 @@ export class GroveApp extends LitElement {
     if (!this.hostState) return html`<grove-banner variant="panel" .status=${this.status}></grove-banner>`;
     const banner = this.status.kind === 'ready' ? nothing : html`<grove-banner .status=${this.status}></grove-banner>`;
     if (!selected) return html`${banner}<grove-welcome></grove-welcome>`;
-    return html`${banner}<grove-board .project=${selected}></grove-board>`;
+    return html`${banner}<grove-board .project=${selected} .threads=${this.hostState.threads}
+      .restoreThread=${this.#restoreThread}></grove-board>`;
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -149,12 +165,23 @@ export class GroveApp extends LitElement {
   }
 
   readonly #onKeydown = (event: KeyboardEvent): void => {
+    if (isNewThreadKey(event)) {
+      if (this.#isAsking() || this.palette.isOpen || !this.#selectedProject()) return;
+      event.preventDefault();
+      this.#openNewThread();
+      return;
+    }
     if (event.key.toLowerCase() !== 'k' || !hasModKey(event) || event.altKey || event.shiftKey) return;
     event.preventDefault();
     // One modal at a time: the palette does not open over a dialog that is asking something.
-    if (this.addDialog.isOpen || this.confirmDialog.isOpen) return;
+    if (this.#isAsking()) return;
     this.palette.toggle();
   };
+
+  /** A dialog is open and asking something. */
+  #isAsking(): boolean {
+    return this.addDialog.isOpen || this.confirmDialog.isOpen || this.newThreadDialog.isOpen || this.archiveDialog.isOpen;
+  }
 
   readonly #openAddDialog = (): void => {
     void this.addDialog.show();
@@ -162,6 +189,38 @@ export class GroveApp extends LitElement {
 
   readonly #openPalette = (): void => {
     void this.palette.show();
+  };
+
+  /** Opens the new-thread dialog for the project on screen. */
+  readonly #openNewThread = (): void => {
+    const project = this.#selectedProject();
+    if (project) void this.newThreadDialog.show(project);
+  };
+
+  #confirmArchive(threadId: ThreadId): void {
+    const thread = this.hostState?.threads.find((t) => t.id === threadId);
+    if (thread) void this.archiveDialog.show(thread);
+  }
+
+  /** Creates a thread; its card arrives by notification, and focus follows it there. */
+  readonly #createThread = async (params: ParamsOf<'thread/create'>): Promise<void> => {
+    const { thread } = await this.#requireConnection().request('thread/create', params);
+    // The dialog closes once this resolves and hands focus back to its opener; take it after that.
+    setTimeout(() => void this.board?.focusThread(thread.id), 0);
+  };
+
+  readonly #preflightThread = async (threadId: ThreadId): Promise<Preflight> =>
+    this.#requireConnection().request('thread/preflight', { threadId });
+
+  /** Archives a thread; its card leaves the board by notification, and focus stays on the board. */
+  readonly #archiveThread = async (threadId: ThreadId): Promise<void> => {
+    await this.#requireConnection().request('thread/archive', { threadId });
+    setTimeout(() => void this.board?.focusCards(), 0);
+  };
+
+  /** Restores a thread; its card comes back by notification, and the archived list handles focus. */
+  readonly #restoreThread = async (threadId: ThreadId): Promise<void> => {
+    await this.#requireConnection().request('thread/restore', { threadId });
   };
 
   #confirmRemove(projectId: ProjectId): void {
@@ -199,8 +258,25 @@ export class GroveApp extends LitElement {
   }
 
   #paletteActions(projects: readonly Project[]): PaletteAction[] {
-    const current = this.#selectedProject()?.id;
+    const selected = this.#selectedProject();
+    const current = selected?.id;
+    const newThread: PaletteAction[] = selected
+      ? [{ id: 'new-thread', label: 'New thread…', detail: `In ${selected.name}`, icon: 'thread', run: this.#openNewThread }]
+      : [];
+    // The cards' own actions, for the project on screen.
+    const archive = (this.hostState?.threads ?? [])
+      .filter((t) => t.projectId === current && offersArchive(t.status))
+      .map(
+        (t): PaletteAction => ({
+          id: `archive:${t.id}`,
+          label: `Archive ${t.title}…`,
+          detail: t.branch,
+          icon: 'archive',
+          run: () => this.#confirmArchive(t.id),
+        }),
+      );
     return [
+      ...newThread,
       { id: 'add', label: 'Add project…', icon: 'plus', run: this.#openAddDialog },
       ...projects.map(
         (p): PaletteAction => ({
@@ -223,8 +299,31 @@ export class GroveApp extends LitElement {
           run: () => this.#confirmRemove(p.id),
         }),
       ),
+      ...archive,
     ];
   }
+}
+
+/** N, alone, while typing nowhere: the new-thread shortcut. */
+function isNewThreadKey(event: KeyboardEvent): boolean {
+  if (event.key.toLowerCase() !== 'n' || event.ctrlKey || event.metaKey || event.altKey || event.shiftKey || event.repeat) {
+    return false;
+  }
+  const target = event.composedPath()[0];
+  if (!(target instanceof HTMLElement)) return true;
+  return !(
+    target.isContentEditable ||
+    target.localName === 'input' ||
+    target.localName === 'textarea' ||
+    target.localName === 'select'
+  );
+}
+
+/** Threads not archived, per project: what the sidebar counts. */
+function liveThreadCounts(threads: readonly Thread[]): ReadonlyMap<ProjectId, number> {
+  const counts = new Map<ProjectId, number>();
+  for (const t of threads) if (t.status !== 'archived') counts.set(t.projectId, (counts.get(t.projectId) ?? 0) + 1);
+  return counts;
 }
 
 function readSelectedProject(): ProjectId | null {

@@ -1,8 +1,14 @@
-import { css, html, LitElement, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { emit } from '../events.ts';
 import { icon } from '../icons.ts';
-import { BOARD_COLUMNS, type BoardColumn, type Project } from '../protocol.ts';
+import { BOARD_COLUMNS, type BoardColumn, type Project, type Thread, type ThreadId } from '../protocol.ts';
+import { RELATIVE_TIME_REFRESH_MS } from '../relative-time.ts';
 import { sharedStyles } from '../styles/shared.ts';
+import type { GroveThreadCard } from './grove-thread-card.ts';
+import './grove-archived-threads.ts';
+import './grove-thread-card.ts';
 
 /** The status colour of each column's dot; one colour per meaning (DESIGN.md §9). */
 const COLUMN_COLOURS: Readonly<Record<string, string>> = {
@@ -14,10 +20,19 @@ const COLUMN_COLOURS: Readonly<Record<string, string>> = {
   done: 'var(--status-done)',
 };
 
+/** One column's cards, in board order. */
+interface ColumnCards {
+  readonly column: BoardColumn;
+  readonly threads: readonly Thread[];
+}
+
 /**
- * One project's board: its header (name, path, default branch) and a column per group of
- * thread statuses. Threads arrive in a later protocol version; until then every column
- * says what will land in it.
+ * One project's board: its header (name, path, default branch, New thread), a column per
+ * group of thread statuses, and the archived threads folded underneath. The cards share
+ * one Tab stop: arrow keys move between them (up and down in a column, left and right
+ * across columns), Home and End jump within a column.
+ *
+ * @fires grove-new-thread - The New thread button was pressed.
  */
 @customElement('grove-board')
 export class GroveBoard extends LitElement {
@@ -32,11 +47,19 @@ export class GroveBoard extends LitElement {
 
       .head {
         display: flex;
-        flex-direction: column;
-        gap: 3px;
+        align-items: center;
+        gap: 16px;
         padding: 14px 24px 14px;
         border-bottom: 1px solid var(--border);
         background: var(--bg);
+      }
+
+      .head .about {
+        display: flex;
+        flex: 1;
+        flex-direction: column;
+        gap: 3px;
+        min-width: 0;
       }
 
       h1 {
@@ -139,6 +162,8 @@ export class GroveBoard extends LitElement {
         flex: 1 0 160px;
         flex-direction: column;
         max-width: 340px;
+        /* Long branch names ellipsize inside the card instead of widening the column. */
+        min-width: 0;
         min-height: 0;
         border-radius: var(--radius-lg);
         background: var(--bg-column);
@@ -172,6 +197,17 @@ export class GroveBoard extends LitElement {
         font-variant-numeric: tabular-nums;
       }
 
+      .cards {
+        display: flex;
+        flex-direction: column;
+        gap: 6px;
+        min-height: 0;
+        margin: 0;
+        padding: 0 8px 8px;
+        overflow-y: auto;
+        list-style: none;
+      }
+
       .hint {
         margin: 0 8px 8px;
         padding: 14px 12px;
@@ -185,25 +221,96 @@ export class GroveBoard extends LitElement {
   ];
 
   @property({ attribute: false }) project: Project | null = null;
+  /** Every thread the host knows; the board shows the selected project's. */
+  @property({ attribute: false }) threads: readonly Thread[] = [];
+  /** Brings an archived thread back; rejects with an error whose message a person can act on. */
+  @property({ attribute: false }) restoreThread: ((threadId: ThreadId) => Promise<void>) | null = null;
+
+  /** The card that holds the board's one Tab stop. */
+  @state() private activeId: ThreadId | null = null;
+  /** The clock every relative time on the board reads. */
+  @state() private now = Date.now();
+
+  #clock: ReturnType<typeof setInterval> | undefined;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.now = Date.now();
+    this.#clock = setInterval(() => {
+      this.now = Date.now();
+    }, RELATIVE_TIME_REFRESH_MS);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.#clock);
+    this.#clock = undefined;
+  }
+
+  /** Moves keyboard focus to one thread's card, e.g. the one just created. */
+  async focusThread(threadId: ThreadId): Promise<void> {
+    this.activeId = threadId;
+    await this.updateComplete;
+    this.#card(threadId)?.focusCard();
+  }
+
+  /** Moves keyboard focus onto the board: its current card, or the columns when there is none. */
+  async focusCards(): Promise<void> {
+    await this.updateComplete;
+    const active = this.#activeThread(this.#columns());
+    if (active) this.#card(active.id)?.focusCard();
+    else this.renderRoot.querySelector<HTMLElement>('.columns')?.focus();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // A thread that just changed reads "just now", not half a tick behind.
+    if (changed.has('threads') || changed.has('project')) this.now = Date.now();
+  }
 
   override render() {
     const project = this.project;
     if (!project) return nothing;
+    const threads = this.threads.filter((t) => t.projectId === project.id);
+    const columns = this.#columns();
+    const active = this.#activeThread(columns);
+    const archived = threads
+      .filter((t) => t.status === 'archived')
+      .sort((a, b) => (b.snapshot?.takenAt ?? b.updatedAt) - (a.snapshot?.takenAt ?? a.updatedAt));
+    const hasCards = columns.some((c) => c.threads.length > 0);
     return html`
       <header class="head">
-        <h1>${project.name}</h1>
-        <div class="meta">
-          <span class="path mono" title=${project.path}>${icon('folder')}${project.path}</span>
-          <span class="branch" title="Default base for new threads">
-            ${icon('branch')}${
-              project.defaultBase === null
-                ? html`<span class="detached">detached HEAD</span>`
-                : html`<span class="mono">${project.defaultBase}</span>`
-            }
-          </span>
+        <div class="about">
+          <h1>${project.name}</h1>
+          <div class="meta">
+            <span class="path mono" title=${project.path}>${icon('folder')}${project.path}</span>
+            <span class="branch" title="Default base for new threads">
+              ${icon('branch')}${
+                project.defaultBase === null
+                  ? html`<span class="detached">detached HEAD</span>`
+                  : html`<span class="mono">${project.defaultBase}</span>`
+              }
+            </span>
+          </div>
         </div>
+        <button class="btn primary" title="New thread (N)" aria-keyshortcuts="N"
+          @click=${() => emit(this, 'grove-new-thread', { projectId: project.id })}>${icon('plus')}New thread</button>
       </header>
-      <section class="intro" aria-labelledby="intro-title">
+      ${threads.length === 0 ? this.#renderIntro(project) : nothing}
+      <div class="columns" tabindex=${hasCards ? -1 : 0} role="group" aria-label="Board"
+        @keydown=${this.#onKeydown} @focusin=${this.#onFocusin}>
+        ${columns.map((c) => this.#renderColumn(c, active?.id))}
+      </div>
+      ${
+        archived.length > 0
+          ? html`<grove-archived-threads .threads=${archived} .now=${this.now}
+              .restoreThread=${this.#restore}></grove-archived-threads>`
+          : nothing
+      }
+    `;
+  }
+
+  #renderIntro(project: Project) {
+    return html`<section class="intro" aria-labelledby="intro-title">
         ${icon('thread')}
         <div>
           <h2 id="intro-title">No threads in ${project.name} yet</h2>
@@ -211,26 +318,112 @@ export class GroveBoard extends LitElement {
             A thread is one task for one agent, in its own git worktree on its own
             <code>grove/…</code> branch${project.defaultBase ? html` off <code>${project.defaultBase}</code>` : nothing},
             with a terminal and a conversation. Your checkout is never touched. Threads move
-            across these columns as they run, wait for you and finish.
+            across these columns as they run, wait for you and finish. Start one with
+            <strong>New thread</strong> or <kbd>N</kbd>.
           </p>
         </div>
-      </section>
-      <div class="columns" tabindex="0" role="group" aria-label="Board">
-        ${BOARD_COLUMNS.map((column) => this.#renderColumn(column))}
-      </div>
-    `;
+      </section>`;
   }
 
-  #renderColumn(column: BoardColumn) {
+  #renderColumn({ column, threads }: ColumnCards, activeId: ThreadId | undefined) {
     const titleId = `column-${column.id}`;
     return html`<section class="column" aria-labelledby=${titleId}>
       <header>
         <span class="dot" style="--dot: ${COLUMN_COLOURS[column.id] ?? 'var(--status-queued)'}"></span>
         <h3 id=${titleId}>${column.title}</h3>
-        <span class="count">0<span class="visually-hidden"> threads</span></span>
+        <span class="count">${threads.length}<span class="visually-hidden"> ${threads.length === 1 ? 'thread' : 'threads'}</span></span>
       </header>
-      <p class="hint">${column.hint}</p>
+      ${
+        threads.length === 0
+          ? html`<p class="hint">${column.hint}</p>`
+          : html`<ul class="cards" aria-labelledby=${titleId}>
+              ${repeat(
+                threads,
+                (t) => t.id,
+                (t) => html`<li><grove-thread-card data-id=${t.id} .thread=${t} .now=${this.now}
+                  .isTabStop=${t.id === activeId}></grove-thread-card></li>`,
+              )}
+            </ul>`
+      }
     </section>`;
+  }
+
+  /**
+   * The selected project's live threads, column by column. Oldest first: the top of Queued
+   * is the next to run, and a card keeps its place while it changes.
+   */
+  #columns(): ColumnCards[] {
+    const projectId = this.project?.id;
+    const threads = this.threads.filter((t) => t.projectId === projectId).sort((a, b) => a.createdAt - b.createdAt);
+    return BOARD_COLUMNS.map((column) => ({ column, threads: threads.filter((t) => column.statuses.includes(t.status)) }));
+  }
+
+  /** The card holding the Tab stop: the remembered one while it is on the board, else the first. */
+  #activeThread(columns: readonly ColumnCards[]): Thread | undefined {
+    const all = columns.flatMap((c) => c.threads);
+    return all.find((t) => t.id === this.activeId) ?? all[0];
+  }
+
+  #card(threadId: ThreadId): GroveThreadCard | null {
+    return this.renderRoot.querySelector<GroveThreadCard>(`grove-thread-card[data-id="${threadId}"]`);
+  }
+
+  /** Restores, then, if that emptied the archive and took focus with it, puts focus on the restored card. */
+  readonly #restore = async (threadId: ThreadId): Promise<void> => {
+    if (!this.restoreThread) return;
+    await this.restoreThread(threadId);
+    await this.updateComplete;
+    const isArchiveEmpty = !this.threads.some((t) => t.projectId === this.project?.id && t.status === 'archived');
+    if (isArchiveEmpty && document.activeElement === document.body) await this.focusThread(threadId);
+  };
+
+  readonly #onFocusin = (event: FocusEvent): void => {
+    const card = cardOf(event);
+    if (card?.thread) this.activeId = card.thread.id;
+  };
+
+  readonly #onKeydown = (event: KeyboardEvent): void => {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const card = cardOf(event);
+    const threadId = card?.thread?.id;
+    if (!threadId) return;
+    const columns = this.#columns().filter((c) => c.threads.length > 0);
+    const col = columns.findIndex((c) => c.threads.some((t) => t.id === threadId));
+    const row = columns[col]?.threads.findIndex((t) => t.id === threadId) ?? -1;
+    const target = moveFrom(event.key, col, row, columns);
+    if (!target) return;
+    event.preventDefault();
+    void this.focusThread(target.id);
+  };
+}
+
+/** The card a keyboard or focus event came from, if any. */
+function cardOf(event: Event): GroveThreadCard | undefined {
+  return event
+    .composedPath()
+    .find((node): node is GroveThreadCard => node instanceof Element && node.localName === 'grove-thread-card');
+}
+
+/** Where an arrow key (or Home, End) moves from the card at `columns[col].threads[row]`; empty columns are skipped. */
+function moveFrom(key: string, col: number, row: number, columns: readonly ColumnCards[]): Thread | undefined {
+  const here = columns[col]?.threads;
+  if (!here || row < 0) return undefined;
+  switch (key) {
+    case 'ArrowDown':
+      return here[Math.min(row + 1, here.length - 1)];
+    case 'ArrowUp':
+      return here[Math.max(row - 1, 0)];
+    case 'Home':
+      return here[0];
+    case 'End':
+      return here[here.length - 1];
+    case 'ArrowLeft':
+    case 'ArrowRight': {
+      const next = columns[col + (key === 'ArrowLeft' ? -1 : 1)]?.threads;
+      return next?.[Math.min(row, next.length - 1)];
+    }
+    default:
+      return undefined;
   }
 }
 

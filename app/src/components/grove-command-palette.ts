@@ -165,6 +165,10 @@ export class GroveCommandPalette extends LitElement {
     this.input.focus();
   }
 
+  get isOpen(): boolean {
+    return this.dialog?.open ?? false;
+  }
+
   /** Opens the palette, or closes it when it is open. */
   toggle(): void {
     if (this.dialog?.open) this.dialog.close();

@@ -184,6 +184,23 @@ export class GroveSidebar extends LitElement {
         opacity: 1;
       }
 
+      /* Where the remove button appears, so the two take turns. */
+      .threads {
+        position: absolute;
+        top: 50%;
+        right: 10px;
+        transform: translateY(-50%);
+        color: var(--fg-faint);
+        font-size: var(--text-xs);
+        font-weight: 500;
+        font-variant-numeric: tabular-nums;
+      }
+
+      li:hover .threads,
+      li:has(:focus-visible) .threads {
+        opacity: 0;
+      }
+
       .empty {
         margin: 4px 16px;
         color: var(--fg-faint);
@@ -222,6 +239,8 @@ export class GroveSidebar extends LitElement {
   /** Null until the host has sent its state: the list is unknown, not empty. */
   @property({ attribute: false }) projects: readonly Project[] | null = null;
   @property({ attribute: false }) selectedId: ProjectId | null = null;
+  /** Threads not archived, per project; a project without any is absent. */
+  @property({ attribute: false }) liveThreads: ReadonlyMap<ProjectId, number> = new Map();
   /** Approvals waiting across every thread; null until the host has said. */
   @property({ attribute: false }) inboxPending: number | null = null;
 
@@ -281,15 +300,22 @@ export class GroveSidebar extends LitElement {
     const isSelected = project.id === this.selectedId;
     // Only the selected row is in the Tab order; arrow keys reach the others.
     const tabIndex = isSelected ? 0 : -1;
+    const live = this.liveThreads.get(project.id) ?? 0;
+    const countId = `threads-${project.id}`;
     return html`<li>
       <button class="project" data-id=${project.id} aria-current=${isSelected ? 'true' : 'false'}
-        tabindex=${tabIndex} title=${project.path}
+        tabindex=${tabIndex} title=${project.path} aria-describedby=${live > 0 ? countId : nothing}
         @click=${() => emit(this, 'grove-select-project', { projectId: project.id })}>
         <span class="avatar" aria-hidden="true">${project.name.slice(0, 1)}</span>
         <span class="text">
           <span class="name">${project.name}</span>
           <span class="path" aria-hidden="true">${pathTail(project.path)}</span>
         </span>
+        ${
+          live > 0
+            ? html`<span class="threads" id=${countId} aria-hidden="true">${live}<span class="visually-hidden"> live ${live === 1 ? 'thread' : 'threads'}</span></span>`
+            : nothing
+        }
       </button>
       <button class="icon-btn remove" tabindex=${tabIndex} aria-label="Remove ${project.name}"
         title="Remove ${project.name}"

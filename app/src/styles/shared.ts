@@ -206,3 +206,109 @@ export const dialogFormStyles = css`
     font-size: var(--text-sm);
   }
 `;
+
+/** Labelled text fields in a dialog: label above, field, an optional hint or error below. */
+export const fieldStyles = css`
+  label {
+    display: block;
+    margin: 4px 0 6px;
+    color: var(--fg);
+    font-weight: 500;
+  }
+
+  input,
+  textarea {
+    width: 100%;
+    min-width: 0;
+    border: 1px solid var(--border-strong);
+    border-radius: var(--radius);
+    background: var(--bg);
+    color: var(--fg);
+    font: var(--text-md) / 1.45 var(--font-sans);
+  }
+
+  input {
+    height: 32px;
+    padding: 0 10px;
+  }
+
+  textarea {
+    display: block;
+    padding: 7px 10px;
+    resize: vertical;
+  }
+
+  input.mono {
+    font-family: var(--font-mono);
+  }
+
+  input::placeholder,
+  textarea::placeholder {
+    color: var(--fg-faint);
+  }
+
+  input:focus-visible,
+  textarea:focus-visible {
+    outline: 2px solid var(--focus);
+    outline-offset: -1px;
+    border-color: transparent;
+  }
+
+  input[aria-invalid='true'],
+  textarea[aria-invalid='true'] {
+    border-color: var(--status-error);
+    outline-color: var(--status-error);
+  }
+
+  .field-hint,
+  .body .field-hint {
+    margin: 5px 0 0;
+    color: var(--fg-faint);
+    font-size: var(--text-sm);
+  }
+
+  .body .error {
+    margin: 6px 0 0;
+  }
+
+  .error .icon {
+    margin-top: 1px;
+  }
+
+  .error span {
+    overflow-wrap: anywhere;
+  }
+`;
+
+/** A quiet "working on it" line: a small spinner and what is happening, announced politely. */
+export const progressStyles = css`
+  .progress {
+    display: inline-flex;
+    align-items: center;
+    gap: 8px;
+    color: var(--fg-muted);
+    font-size: var(--text-sm);
+  }
+
+  .spinner {
+    width: 12px;
+    height: 12px;
+    flex: none;
+    border: 1.6px solid var(--border-strong);
+    border-top-color: var(--accent);
+    border-radius: 50%;
+    animation: spin 700ms linear infinite;
+  }
+
+  @keyframes spin {
+    to {
+      transform: rotate(360deg);
+    }
+  }
+
+  @media (prefers-reduced-motion: reduce) {
+    .spinner {
+      animation-duration: 2s;
+    }
+  }
+`;

@@ -1,0 +1,272 @@
+import { css, html, LitElement, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { emit } from '../events.ts';
+import { icon } from '../icons.ts';
+import type { Thread, ThreadSetup } from '../protocol.ts';
+import { fullTime, relativeTime } from '../relative-time.ts';
+import { sharedStyles } from '../styles/shared.ts';
+import { offersArchive, STATUS_LOOKS } from '../thread-status.ts';
+
+/**
+ * One thread on the board: title, branch, last activity, its setup script's progress, and
+ * anything that went wrong, in the host's words. The
+ * card is an <article> named by its title. The board moves focus between cards with the
+ * arrow keys; Enter steps into the card's actions and Escape steps back out.
+ *
+ * @fires grove-archive-thread - The Archive action was pressed.
+ */
+@customElement('grove-thread-card')
+export class GroveThreadCard extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: block;
+      }
+
+      article {
+        display: flex;
+        flex-direction: column;
+        gap: 4px;
+        padding: 9px 10px 6px;
+        border: 1px solid var(--border);
+        border-radius: var(--radius);
+        background: var(--bg-raised);
+        box-shadow: var(--shadow-card);
+        transition: border-color 80ms ease;
+      }
+
+      article:hover {
+        border-color: var(--border-strong);
+      }
+
+      article:focus-visible {
+        outline-offset: 1px;
+      }
+
+      .top {
+        display: flex;
+        align-items: flex-start;
+        gap: 7px;
+      }
+
+      .dot {
+        flex: none;
+        width: 7px;
+        height: 7px;
+        margin-top: 6px;
+        border-radius: 50%;
+        background: var(--dot);
+      }
+
+      .dot.is-busy {
+        animation: pulse 1.2s ease-in-out infinite;
+      }
+
+      @keyframes pulse {
+        50% {
+          opacity: 0.35;
+        }
+      }
+
+      @media (prefers-reduced-motion: reduce) {
+        .dot.is-busy {
+          animation: none;
+        }
+      }
+
+      h4 {
+        display: -webkit-box;
+        margin: 0;
+        overflow: hidden;
+        font-size: var(--text-md);
+        font-weight: 500;
+        line-height: 1.4;
+        overflow-wrap: anywhere;
+        -webkit-box-orient: vertical;
+        -webkit-line-clamp: 3;
+      }
+
+      .branch {
+        display: flex;
+        align-items: center;
+        gap: 5px;
+        min-width: 0;
+        color: var(--fg-muted);
+        font-size: var(--text-sm);
+      }
+
+      .branch .icon {
+        width: 12px;
+        height: 12px;
+        color: var(--fg-faint);
+      }
+
+      .branch span {
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+
+      .problem {
+        display: -webkit-box;
+        margin: 1px 0 0;
+        overflow: hidden;
+        color: var(--status-error);
+        font-size: var(--text-sm);
+        line-height: 1.4;
+        overflow-wrap: anywhere;
+        -webkit-box-orient: vertical;
+        -webkit-line-clamp: 3;
+      }
+
+      .log {
+        margin: 0;
+        overflow: hidden;
+        color: var(--fg-faint);
+        font-size: var(--text-xs);
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+
+      .foot {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        min-height: 22px;
+        margin-top: 1px;
+        color: var(--fg-faint);
+        font-size: var(--text-xs);
+        white-space: nowrap;
+        font-variant-numeric: tabular-nums;
+      }
+
+      .note {
+        color: var(--fg-muted);
+        font-weight: 500;
+      }
+
+      .note.is-problem {
+        color: var(--status-error);
+      }
+
+      .actions {
+        display: flex;
+        gap: 2px;
+        margin: 0 -4px 0 auto;
+        opacity: 0;
+        transition: opacity 80ms ease;
+      }
+
+      article:hover .actions,
+      article:focus-within .actions {
+        opacity: 1;
+      }
+
+      .actions .icon-btn {
+        width: 22px;
+        height: 22px;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) thread: Thread | null = null;
+  /** The board's clock, so every card's "2 min ago" moves together. */
+  @property({ type: Number, attribute: false }) now = Date.now();
+  /** The board has one Tab stop among its cards (a roving tabindex); this card is it. */
+  @property({ type: Boolean, attribute: false }) isTabStop = false;
+
+  /** Puts keyboard focus on the card itself. */
+  focusCard(): void {
+    this.renderRoot.querySelector<HTMLElement>('article')?.focus();
+  }
+
+  override render() {
+    const thread = this.thread;
+    if (!thread) return nothing;
+    const look = STATUS_LOOKS[thread.status];
+    const tabIndex = this.isTabStop ? 0 : -1;
+    const isProblem = thread.status === 'error' || thread.status === 'interrupted';
+    const isCreating = thread.status === 'creating';
+    const canArchive = offersArchive(thread.status);
+    const setup = thread.setup;
+    const isSettingUp = isCreating && setup?.state === 'running';
+    const note = isSettingUp ? 'Running setup…' : look.label;
+    return html`<article tabindex=${tabIndex} aria-label=${thread.title} @keydown=${this.#onKeydown}>
+      <div class="top">
+        <span class="dot ${isCreating ? 'is-busy' : ''}" style="--dot: ${look.colour}"></span>
+        <h4>${thread.title}</h4>
+      </div>
+      <div class="branch" title=${`Branch ${thread.branch}, from ${thread.base.ref}`}>
+        ${icon('branch')}<span class="mono">${thread.branch}</span>
+      </div>
+      ${thread.problem ? html`<p class="problem" title=${thread.problem.message}>${thread.problem.message}</p>` : nothing}
+      ${isSettingUp ? html`<p class="log mono" title=${setup.command}>${lastLine(setup.tail) || setup.command}</p>` : nothing}
+      ${setup?.state === 'failed' && !isCreating ? html`<p class="problem" title=${setup.tail}>${setupFailure(setup)}</p>` : nothing}
+      <div class="foot">
+        ${
+          look.isNoted
+            ? html`<span class="note ${isProblem ? 'is-problem' : ''}">${note}</span>`
+            : html`<span class="visually-hidden">${look.label},</span>`
+        }
+        ${
+          // While the worktree is being made the last activity is always now; the note says enough.
+          isCreating
+            ? nothing
+            : html`${look.isNoted ? html`<span aria-hidden="true">·</span>` : nothing}
+                <time datetime=${new Date(thread.updatedAt).toISOString()} title=${`Last activity ${fullTime(thread.updatedAt)}`}>
+                  ${relativeTime(thread.updatedAt, this.now)}
+                </time>`
+        }
+        ${
+          canArchive
+            ? html`<div class="actions">
+                <button class="icon-btn" tabindex=${tabIndex} aria-label="Archive ${thread.title}" title="Archive"
+                  @keydown=${this.#onActionKeydown}
+                  @click=${() => emit(this, 'grove-archive-thread', { threadId: thread.id })}>${icon('archive')}</button>
+              </div>`
+            : nothing
+        }
+      </div>
+    </article>`;
+  }
+
+  readonly #onKeydown = (event: KeyboardEvent): void => {
+    if (event.key !== 'Enter' || event.target !== event.currentTarget) return;
+    const first = this.renderRoot.querySelector<HTMLButtonElement>('.actions button');
+    if (!first) return;
+    event.preventDefault();
+    first.focus();
+  };
+
+  readonly #onActionKeydown = (event: KeyboardEvent): void => {
+    if (event.key !== 'Escape') return;
+    event.preventDefault();
+    this.focusCard();
+  };
+}
+
+/** Escape sequences (colours, cursor moves) that a setup script's tools may print. */
+const ANSI_ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[ -/]*[@-~]`, 'g');
+
+/** The last line a script printed, as a person would see it on a terminal (after any carriage return). */
+function lastLine(output: string): string {
+  const lines = output.replace(ANSI_ESCAPE, '').split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = (lines[i] ?? '').split('\r').pop()?.trim() ?? '';
+    if (line !== '') return line;
+  }
+  return '';
+}
+
+function setupFailure(setup: ThreadSetup): string {
+  const head = setup.exitCode === null ? 'Setup script did not finish' : `Setup script failed (exit ${setup.exitCode})`;
+  const line = lastLine(setup.tail);
+  return line ? `${head}: ${line}` : `${head}.`;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'grove-thread-card': GroveThreadCard;
+  }
+}

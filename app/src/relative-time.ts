@@ -1,0 +1,32 @@
+/**
+ * How often the board redraws relative times. Thirty seconds keeps "2 min ago" at most half
+ * a minute behind, for one cheap re-render of the visible cards.
+ */
+export const RELATIVE_TIME_REFRESH_MS = 30_000;
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** "just now", "2 min ago", "3 hours ago", "yesterday", "4 days ago", then a date ("Mar 4"). */
+export function relativeTime(then: number, now: number): string {
+  // A record stamped a moment after the last tick reads as now, never as the future.
+  const elapsed = Math.max(0, now - then);
+  if (elapsed < MINUTE) return 'just now';
+  if (elapsed < HOUR) return `${Math.floor(elapsed / MINUTE)} min ago`;
+  if (elapsed < DAY) {
+    const hours = Math.floor(elapsed / HOUR);
+    return hours === 1 ? '1 hour ago' : `${hours} hours ago`;
+  }
+  const days = Math.floor(elapsed / DAY);
+  if (days === 1) return 'yesterday';
+  if (days < 7) return `${days} days ago`;
+  const date = new Date(then);
+  const sameYear = date.getFullYear() === new Date(now).getFullYear();
+  return date.toLocaleDateString(undefined, { month: 'short', day: 'numeric', year: sameYear ? undefined : 'numeric' });
+}
+
+/** The full local date and time, for a tooltip beside a relative time. */
+export function fullTime(time: number): string {
+  return new Date(time).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
