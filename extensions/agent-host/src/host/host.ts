@@ -6,6 +6,7 @@ import { HostServer } from '../server/host-server.ts';
 import { StaticFiles } from '../server/static-files.ts';
 import { dataPaths, lockDataDir } from '../store/data-dir.ts';
 import { TerminalService } from '../terminals/terminal-service.ts';
+import { GitWatcher } from '../threads/git-watcher.ts';
 import { ThreadService } from '../threads/thread-service.ts';
 import { HostError } from './host-error.ts';
 import { log } from './log.ts';
@@ -43,6 +44,7 @@ export class Host {
   readonly #projects: ProjectService;
   readonly #threads: ThreadService;
   readonly #terminals: TerminalService;
+  readonly #gitWatcher: GitWatcher;
   readonly #sessions = new Set<RpcSession>();
   readonly #processes = new ProcessRegistry();
   #server: HostServer | undefined;
@@ -63,6 +65,7 @@ export class Host {
     );
     this.#terminals = new TerminalService(paths.terminals, (threadId) => this.#threads.shellInfo(threadId));
     this.#threads.onArchive = (threadId) => this.#terminals.closeThread(threadId);
+    this.#gitWatcher = new GitWatcher(this.#threads);
   }
 
   async start(): Promise<HostAddress> {
@@ -72,6 +75,7 @@ export class Host {
       await this.#threads.load();
       await this.#threads.recover();
       await this.#terminals.start();
+      this.#gitWatcher.start();
       this.#unsubscribe = this.#hub.onNotification((notification) => {
         for (const session of this.#sessions) session.notify(notification);
       });
@@ -105,6 +109,7 @@ export class Host {
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
       await this.#server?.close();
+      await this.#gitWatcher.stop();
       await this.#terminals.stopAll();
       await this.#processes.stopAll();
       this.#unsubscribe?.();

@@ -59,6 +59,21 @@ export const ThreadSetupSchema = z.object({
 });
 export type ThreadSetup = z.infer<typeof ThreadSetupSchema>;
 
+/** What git says of a thread's worktree, refreshed in the background (never with locks git's own commands would need). */
+export const ThreadGitSchema = z.object({
+  /** False when the worktree folder is gone (deleted by hand): offer restore. */
+  present: z.boolean(),
+  /** Files that differ from HEAD, staged or not, plus untracked ones (ignored files not counted). */
+  changed: z.number().int(),
+  /** Commits on the branch that the base ref does not have, and the other way round. */
+  ahead: z.number().int(),
+  behind: z.number().int(),
+  /** The branch checked out now; not the thread's branch if someone switched it by hand; null when detached. */
+  head: z.string().nullable(),
+  checkedAt: z.number().int(),
+});
+export type ThreadGit = z.infer<typeof ThreadGitSchema>;
+
 /** One task: its own branch and worktree (and, later, terminal, conversation and model). */
 export const ThreadSchema = z.object({
   id: ThreadIdSchema,
@@ -75,6 +90,8 @@ export const ThreadSchema = z.object({
   port: z.number().int(),
   status: ThreadStatusSchema,
   setup: ThreadSetupSchema.nullable(),
+  /** Null until first checked, and while archived. */
+  git: ThreadGitSchema.nullable().default(null),
   /** Set while archived (and kept after restore, for the record). */
   snapshot: ThreadSnapshotSchema.nullable(),
   /** Why the thread is in `error` or `interrupted`, in words a person can act on. */

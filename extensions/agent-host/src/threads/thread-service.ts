@@ -162,6 +162,7 @@ export class ThreadService {
         port,
         status: 'creating',
         setup: null,
+        git: null,
         snapshot: null,
         problem: null,
         createdAt: now,
@@ -213,6 +214,16 @@ export class ThreadService {
       },
     });
     return started;
+  }
+
+  /** Records what the git watcher saw; writes only when a figure changed (not just the time). */
+  async recordGit(threadId: ThreadId, seen: NonNullable<Thread['git']>): Promise<void> {
+    await this.#update(threadId, (current) => {
+      if (current.status === 'archived') return undefined;
+      const { checkedAt: _old, ...before } = current.git ?? { checkedAt: 0 };
+      const { checkedAt: _new, ...after } = seen;
+      return JSON.stringify(before) === JSON.stringify(after) ? undefined : { ...current, git: seen };
+    });
   }
 
   /** Where a thread's shells start and what they know; refuses for a thread without a worktree. */
@@ -281,7 +292,7 @@ export class ThreadService {
       // Persist the intent before the side effect, report after it: a crash in between is
       // finished by recover(), and no client sees `archived` while the worktree still exists.
       const archived = await this.#save(
-        { ...thread, status: 'archived', snapshot: { ...snapshot, from: thread.status }, problem: null },
+        { ...thread, status: 'archived', snapshot: { ...snapshot, from: thread.status }, problem: null, git: null },
         'thread/updated',
         false,
       );
@@ -295,11 +306,21 @@ export class ThreadService {
   restore(threadId: ThreadId): Promise<Thread> {
     return this.#threadLocks.run(threadId, async () => {
       const thread = this.#thread(threadId);
+      const project = this.#project(thread.projectId);
+      if (thread.status !== 'archived' && !existsSync(thread.worktreePath)) {
+        // Deleted by hand: bring the checkout of its branch back (what was uncommitted went with the folder).
+        await this.#repoLocks.run(project.path, async () => {
+          await git(project.path, ['worktree', 'prune']);
+          await addWorktreeForBranch(project.path, thread.worktreePath, thread.branch);
+        });
+        return this.#save({ ...thread, git: null, problem: null });
+      }
       if (thread.status !== 'archived' || thread.snapshot === null) {
-        throw new HostError('thread_busy', `“${thread.title}” is not archived.`, { status: thread.status });
+        throw new HostError('thread_busy', `“${thread.title}” is not archived and its worktree is there.`, {
+          status: thread.status,
+        });
       }
       const { snapshot } = thread;
-      const project = this.#project(thread.projectId);
       if (existsSync(thread.worktreePath)) {
         throw new HostError(
           'thread_busy',
