@@ -149,6 +149,43 @@ describe('threads', () => {
     expect(await client.request('thread/archive', { threadId: thread.id }).catch(wire)).toMatchObject({ code: 'thread_busy' });
   });
 
+  test('delete: a clean thread goes at once; work at stake needs the branch name typed, and is still kept in a snapshot ref', async () => {
+    await using dir = await tempDir();
+    const { host, client, repo, project } = await hostWithProject(dir.path);
+    await using _h = host;
+    await using _c = client;
+    const clean = (await client.request('thread/create', { projectId: project.id, title: 'Clean' })).thread;
+    const busy = (await client.request('thread/create', { projectId: project.id, title: 'Busy' })).thread;
+    const archived = (await client.request('thread/create', { projectId: project.id, title: 'Shelved' })).thread;
+    writeFileSync(join(busy.worktreePath, 'draft.txt'), 'unsaved idea\n');
+    writeFileSync(join(archived.worktreePath, 'kept.txt'), 'kept\n');
+    await client.request('thread/archive', { threadId: archived.id });
+
+    await client.request('thread/delete', { threadId: clean.id });
+    expect(existsSync(clean.worktreePath)).toBe(false);
+    expect(git(repo, 'branch', '--list', clean.branch).trim()).toBe('');
+
+    for (const confirmBranch of [undefined, 'grove/wrong']) {
+      expect(await client.request('thread/delete', { threadId: busy.id, ...(confirmBranch ? { confirmBranch } : {}) }).catch(wire)).toMatchObject({
+        code: 'confirmation_required',
+        message: 'Deleting “Busy” would throw away 1 uncommitted file(s). Type the branch name grove/busy to delete it anyway.',
+      });
+    }
+    expect(existsSync(join(busy.worktreePath, 'draft.txt'))).toBe(true);
+    await client.request('thread/delete', { threadId: busy.id, confirmBranch: busy.branch });
+    expect(existsSync(busy.worktreePath)).toBe(false);
+    const [ref] = git(repo, 'for-each-ref', '--format=%(refname)', `refs/grove/snapshots/${busy.id}`).trim().split('\n');
+    expect(git(repo, 'show', `${ref}:draft.txt`)).toBe('unsaved idea\n');
+
+    expect(await client.request('thread/delete', { threadId: archived.id }).catch(wire)).toMatchObject({ code: 'confirmation_required' });
+    await client.request('thread/delete', { threadId: archived.id, confirmBranch: archived.branch });
+
+    const { state } = await client.initialize();
+    expect(state.threads).toEqual([]);
+    expect(client.notifications.filter((n) => n.method === 'thread/removed')).toHaveLength(3);
+    expect(git(repo, 'fsck', '--no-progress').trim()).toBe('');
+  });
+
   test('kill -9 during a burst of creates: on restart no thread is left half made, and fsck is clean', async () => {
     await using dir = await tempDir();
     const first = await hostWithProject(dir.path);

@@ -71,6 +71,10 @@ function reduce(state: HostState, notification: AnyNotification): HostState {
       const threads = known ? state.threads.map((t) => (t.id === thread.id ? thread : t)) : [...state.threads, thread];
       return { ...state, rev, threads };
     }
+    case 'thread/removed': {
+      const { threadId, rev } = notification.params;
+      return { ...state, rev, threads: state.threads.filter((t) => t.id !== threadId) };
+    }
     default:
       return assertNever(notification);
   }

@@ -175,6 +175,10 @@ export class Host {
       'thread/preflight': ({ threadId }) => this.#threads.preflight(threadId),
       'thread/archive': async ({ threadId }) => ({ thread: await this.#threads.archive(threadId) }),
       'thread/restore': async ({ threadId }) => ({ thread: await this.#threads.restore(threadId) }),
+      'thread/delete': async ({ threadId, confirmBranch }) => {
+        await this.#threads.delete(threadId, confirmBranch);
+        return {};
+      },
       'terminal/open': ({ threadId, cols, rows }, session) => this.#terminals.open(threadId, cols, rows, session),
       'terminal/input': async ({ terminalId, data }) => {
         this.#terminals.input(terminalId, data);

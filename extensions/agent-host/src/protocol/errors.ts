@@ -31,6 +31,7 @@ export const ErrorCodeSchema = z.enum([
   'terminal_not_found',
   'base_ref_not_found',
   'thread_busy',
+  'confirmation_required',
   'worktree_conflicts',
   'worktree_missing',
   'snapshot_mismatch',

@@ -109,6 +109,16 @@ export const Methods = {
     params: z.object({ terminalId: TerminalIdSchema }),
     result: z.object({}),
   },
+  /**
+   * Deletes a thread: its worktree, its branch and its record. When work would go with it
+   * (uncommitted files, commits not merged or not pushed, a saved snapshot) it refuses with
+   * `confirmation_required` unless `confirmBranch` is the branch name, typed by the person.
+   * Uncommitted work is still kept in a snapshot ref, the last safety net.
+   */
+  'thread/delete': {
+    params: z.object({ threadId: ThreadIdSchema, confirmBranch: z.string().optional() }),
+    result: z.object({}),
+  },
   /** Brings an archived thread's worktree back, byte for byte as it was. */
   'thread/restore': {
     params: z.object({ threadId: ThreadIdSchema }),
@@ -130,6 +140,8 @@ export const Notifications = {
   'thread/added': z.object({ rev: z.number().int(), thread: ThreadSchema }),
   /** A thread changed (status, snapshot, problem…): the whole record, replacing the old one. */
   'thread/updated': z.object({ rev: z.number().int(), thread: ThreadSchema }),
+  /** A thread was deleted. */
+  'thread/removed': z.object({ rev: z.number().int(), threadId: ThreadIdSchema }),
 } as const satisfies Record<NotificationMethod, z.ZodType>;
 
 export type NotificationName = keyof typeof Notifications;

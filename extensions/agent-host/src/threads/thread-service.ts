@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { GitCommandError, git } from '../git/git.ts';
 import {
@@ -331,6 +331,57 @@ export class ThreadService {
       await this.#repoLocks.run(project.path, () => addWorktreeForBranch(project.path, thread.worktreePath, thread.branch));
       await applySnapshot(thread.worktreePath, snapshot);
       return this.#save({ ...thread, status: snapshot.from, problem: null });
+    });
+  }
+
+  /** Deletes a thread for good, once the person has confirmed whatever work would go with it. */
+  delete(threadId: ThreadId, confirmBranch: string | undefined): Promise<void> {
+    return this.#threadLocks.run(threadId, async () => {
+      const thread = this.#thread(threadId);
+      if (thread.status === 'creating') {
+        throw new HostError('thread_busy', `“${thread.title}” is still being created; delete it once it is ready.`);
+      }
+      const project = this.#project(thread.projectId);
+      const hasWorktree = thread.status !== 'archived' && existsSync(thread.worktreePath);
+      const hasBranch = await branchExists(project.path, thread.branch);
+      const stake = hasWorktree
+        ? await preflight(thread.worktreePath, thread.base.commit)
+        : {
+            staged: 0,
+            unstaged: 0,
+            untracked: 0,
+            unmerged: hasBranch
+              ? Number((await git(project.path, ['rev-list', '--count', `${thread.base.commit}..${thread.branch}`])).trim())
+              : 0,
+            unpushed: null,
+          };
+      const uncommitted = stake.staged + stake.unstaged + stake.untracked;
+      const reasons = [
+        uncommitted > 0 ? `${uncommitted} uncommitted file(s)` : '',
+        stake.unmerged > 0 ? `${stake.unmerged} commit(s) not merged into ${thread.base.ref}` : '',
+        (stake.unpushed ?? 0) > 0 ? `${stake.unpushed} commit(s) not pushed` : '',
+        thread.status === 'archived' && thread.snapshot !== null ? 'the work saved when it was archived' : '',
+      ].filter(Boolean);
+      if (reasons.length > 0 && confirmBranch !== thread.branch) {
+        throw new HostError(
+          'confirmation_required',
+          `Deleting “${thread.title}” would throw away ${reasons.join(', ')}. Type the branch name ${thread.branch} to delete it anyway.`,
+          { branch: thread.branch, uncommitted, unmerged: stake.unmerged, unpushed: stake.unpushed },
+        );
+      }
+      await this.onArchive(thread.id);
+      if (hasWorktree) {
+        // The last safety net: even confirmed, uncommitted work is kept in a snapshot ref.
+        if (uncommitted > 0) await this.#snapshot(project, thread);
+        await this.#repoLocks.run(project.path, () => removeSnapshottedWorktree(project.path, thread.worktreePath));
+      }
+      if (hasBranch) await this.#repoLocks.run(project.path, () => git(project.path, ['branch', '-D', '--', thread.branch]));
+      await this.#saveLocks.run(thread.id, async () => {
+        await rm(join(this.#paths.records, `${thread.id}.json`), { force: true });
+        await rm(join(this.#paths.records, `${thread.id}.setup.log`), { force: true });
+        this.#threads.delete(thread.id);
+        this.#hub.publish('thread/removed', { threadId: thread.id });
+      });
     });
   }
 
