@@ -187,14 +187,30 @@ export async function threadBenchmarks(): Promise<BenchResult[]> {
   return results;
 }
 
-export async function idleThreadMemory(): Promise<BenchResult> {
-  await using dir = await tempDir('grove-bench-idle-');
+/** A served host with one project on a one-commit repository; everything goes when the scope ends. */
+async function hostWithEmptyProject(prefix: string) {
+  const dir = await tempDir(prefix);
   git(dir.path, 'init', '-q', '-b', 'main', 'repo');
   git(join(dir.path, 'repo'), 'commit', '-q', '--allow-empty', '-m', 'i');
-  await using host = await startServe(join(dir.path, 'data'));
-  await using client = await RpcClient.connect(host.rpcUrl);
+  const host = await startServe(join(dir.path, 'data'));
+  const client = await RpcClient.connect(host.rpcUrl);
   await client.initialize();
   const { project } = await client.request('project/add', { path: join(dir.path, 'repo') });
+  return {
+    host,
+    client,
+    project,
+    async [Symbol.asyncDispose]() {
+      await client[Symbol.asyncDispose]();
+      await host[Symbol.asyncDispose]();
+      await dir[Symbol.asyncDispose]();
+    },
+  };
+}
+
+export async function idleThreadMemory(): Promise<BenchResult> {
+  await using bench = await hostWithEmptyProject('grove-bench-idle-');
+  const { host, client, project } = bench;
   const pid = host.process.pid as number;
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   const before = pssMb(pid);
@@ -224,13 +240,8 @@ export async function terminalThroughput(): Promise<BenchResult[]> {
     pty.onExit(() => resolve(performance.now() - started));
   });
 
-  await using dir = await tempDir('grove-bench-term-');
-  git(dir.path, 'init', '-q', '-b', 'main', 'repo');
-  git(join(dir.path, 'repo'), 'commit', '-q', '--allow-empty', '-m', 'i');
-  await using host = await startServe(join(dir.path, 'data'));
-  await using client = await RpcClient.connect(host.rpcUrl);
-  await client.initialize();
-  const { project } = await client.request('project/add', { path: join(dir.path, 'repo') });
+  await using bench = await hostWithEmptyProject('grove-bench-term-');
+  const { host, client, project } = bench;
   const { thread } = await client.request('thread/create', { projectId: project.id, title: 'Flood' });
   const groveMs = await leanFlood(
     host.rpcUrl,
