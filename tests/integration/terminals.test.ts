@@ -125,7 +125,7 @@ describe('terminals', () => {
     await using _h = second.host;
     await using _c = second.client;
     expect(second.opened.terminalId).not.toBe(first.opened.terminalId);
-    expect(second.opened.replay).toMatch(/before-5[\s\S]*Grove restarted: a new shell below/);
+    expect(second.opened.replay).toMatch(/before-5[\s\S]*── a new shell ──/);
 
     await second.client.request('thread/archive', { threadId: second.thread.id });
     await waitFor('the shell to exit', () => second.client.notifications.some((n) => (n.method as string) === 'terminal/exited'));

@@ -29,6 +29,8 @@ export class TerminalService {
   readonly #folder: string;
   readonly #threadInfo: (threadId: ThreadId) => ThreadShellInfo;
   readonly #terminals = new Map<TerminalId, Terminal>();
+  /** Scrollback writes in progress, per thread: a new shell's replay waits for them. */
+  readonly #saving = new Map<ThreadId, Promise<void>>();
   #saver: NodeJS.Timeout | undefined;
 
   constructor(folder: string, threadInfo: (threadId: ThreadId) => ThreadShellInfo) {
@@ -81,8 +83,9 @@ export class TerminalService {
 
   async #spawn(threadId: ThreadId, cols: number, rows: number): Promise<Terminal> {
     const info = this.#threadInfo(threadId);
+    await this.#saving.get(threadId);
     const previous = await this.#readSaved(threadId);
-    const history = previous === '' ? '' : `${previous}\r\n\x1b[2m── Grove restarted: a new shell below ──\x1b[0m\r\n`;
+    const history = previous === '' ? '' : `${previous}\r\n\x1b[2m── a new shell ──\x1b[0m\r\n`;
     const shell = process.env.SHELL || '/bin/bash';
     let pty: ReturnType<typeof spawn>;
     try {
@@ -97,7 +100,10 @@ export class TerminalService {
       throw new HostError('internal', `Grove could not start ${shell} in ${info.worktreePath}: ${(error as Error).message}`);
     }
     const id = `term_${randomBytes(6).toString('hex')}` as TerminalId;
-    const terminal = new Terminal(id, threadId, pty, history, (ended) => void this.#save(ended));
+    // An exited shell leaves the list once its scrollback is saved; the next open starts a new one below it.
+    const terminal = new Terminal(id, threadId, pty, history, (ended) => {
+      void this.#save(ended).then(() => this.#terminals.delete(ended.id));
+    });
     this.#terminals.set(id, terminal);
     return terminal;
   }
@@ -131,13 +137,17 @@ export class TerminalService {
     for (const terminal of this.#terminals.values()) if (terminal.isDirty) await this.#save(terminal);
   }
 
-  async #save(terminal: Terminal): Promise<void> {
-    try {
-      terminal.markSaved();
-      await writeFileAtomic(join(this.#folder, `${terminal.threadId}.log`), terminal.scrollback());
-    } catch (error) {
-      log.error(`could not save the scrollback of ${terminal.id}`, error);
-    }
+  #save(terminal: Terminal): Promise<void> {
+    terminal.markSaved();
+    const previous = this.#saving.get(terminal.threadId) ?? Promise.resolve();
+    const saving = previous
+      .then(() => writeFileAtomic(join(this.#folder, `${terminal.threadId}.log`), terminal.scrollback()))
+      .catch((error) => log.error(`could not save the scrollback of ${terminal.id}`, error));
+    this.#saving.set(terminal.threadId, saving);
+    void saving.then(() => {
+      if (this.#saving.get(terminal.threadId) === saving) this.#saving.delete(terminal.threadId);
+    });
+    return saving;
   }
 
   async #readSaved(threadId: ThreadId): Promise<string> {
