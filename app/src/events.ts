@@ -2,7 +2,7 @@ import type { ProjectId, ThreadId } from './protocol.ts';
 
 /**
  * The requests child elements send up to <grove-app>, which owns the connection and acts
- * on them. They bubble and cross shadow roots.
+ * on them (or, where noted, to the view around them). They bubble and cross shadow roots.
  */
 export interface GroveEvents {
   /** Show this project's board. */
@@ -15,6 +15,12 @@ export interface GroveEvents {
   'grove-new-thread': { projectId: ProjectId };
   /** Ask to archive this thread (a confirmation listing what is at stake follows). */
   'grove-archive-thread': { threadId: ThreadId };
+  /** Show this thread in the thread view, beside the board. */
+  'grove-open-thread': { threadId: ThreadId };
+  /** Close the thread view. */
+  'grove-close-thread': undefined;
+  /** Keyboard focus asks to leave the terminal (Shift+Escape); the thread view around it takes focus. */
+  'grove-leave-terminal': undefined;
   /** Open the command palette. */
   'grove-open-palette': undefined;
   /** Skip the reconnect backoff and try the host now. */

@@ -166,7 +166,9 @@ describe('threads', () => {
     expect(git(repo, 'branch', '--list', clean.branch).trim()).toBe('');
 
     for (const confirmBranch of [undefined, 'grove/wrong']) {
-      expect(await client.request('thread/delete', { threadId: busy.id, ...(confirmBranch ? { confirmBranch } : {}) }).catch(wire)).toMatchObject({
+      expect(
+        await client.request('thread/delete', { threadId: busy.id, ...(confirmBranch ? { confirmBranch } : {}) }).catch(wire),
+      ).toMatchObject({
         code: 'confirmation_required',
         message: 'Deleting “Busy” would throw away 1 uncommitted file(s). Type the branch name grove/busy to delete it anyway.',
       });
@@ -177,7 +179,9 @@ describe('threads', () => {
     const [ref] = git(repo, 'for-each-ref', '--format=%(refname)', `refs/grove/snapshots/${busy.id}`).trim().split('\n');
     expect(git(repo, 'show', `${ref}:draft.txt`)).toBe('unsaved idea\n');
 
-    expect(await client.request('thread/delete', { threadId: archived.id }).catch(wire)).toMatchObject({ code: 'confirmation_required' });
+    expect(await client.request('thread/delete', { threadId: archived.id }).catch(wire)).toMatchObject({
+      code: 'confirmation_required',
+    });
     await client.request('thread/delete', { threadId: archived.id, confirmBranch: archived.branch });
 
     const { state } = await client.initialize();

@@ -16,6 +16,7 @@ import type { GroveCommandPalette, PaletteAction } from './grove-command-palette
 import type { GroveConfirmRemove } from './grove-confirm-remove.ts';
 import type { GroveNewThread } from './grove-new-thread.ts';
 import type { GroveSidebar } from './grove-sidebar.ts';
+import type { GroveThreadView } from './grove-thread-view.ts';
 import './grove-add-project.ts';
 import './grove-archive-thread.ts';
 import './grove-banner.ts';
@@ -24,6 +25,7 @@ import './grove-command-palette.ts';
 import './grove-confirm-remove.ts';
 import './grove-new-thread.ts';
 import './grove-sidebar.ts';
+import './grove-thread-view.ts';
 import './grove-welcome.ts';
 
 /** Where the selected project's id survives a reload. */
@@ -57,12 +59,28 @@ export class GroveApp extends LitElement {
         flex: 1;
         min-height: 0;
       }
+
+      .workspace {
+        display: grid;
+        grid-template-columns: minmax(0, 1fr);
+      }
+
+      /* The thread view takes a terminal's worth of width (80 columns from a 1,440 px window); the board scrolls sideways beside it. */
+      .workspace.has-view {
+        grid-template-columns: minmax(0, 1fr) clamp(480px, 56%, 960px);
+      }
+
+      .workspace > * {
+        min-height: 0;
+      }
     `,
   ];
 
   @state() private status: ConnectionStatus = { kind: 'connecting' };
   @state() private hostState: HostState | null = null;
   @state() private selectedId: ProjectId | null = readSelectedProject();
+  /** The thread shown beside the board, if any. */
+  @state() private openThreadId: ThreadId | null = null;
 
   @query('grove-add-project') private addDialog!: GroveAddProject;
   @query('grove-confirm-remove') private confirmDialog!: GroveConfirmRemove;
@@ -72,6 +90,7 @@ export class GroveApp extends LitElement {
   @query('grove-sidebar') private sidebar!: GroveSidebar;
   /** Absent while the welcome screen or the connection panel is showing. */
   @query('grove-board') private board!: GroveBoard | null;
+  @query('grove-thread-view') private threadView!: GroveThreadView | null;
 
   readonly #isWindow = isNeutralinoWindow();
   #connection: HostConnection | null = null;
@@ -118,7 +137,10 @@ export class GroveApp extends LitElement {
       <main @grove-add-project=${this.#openAddDialog} @grove-open-palette=${this.#openPalette}
         @grove-retry-connection=${() => this.#connection?.retryNow()}
         @grove-new-thread=${this.#openNewThread}
-        @grove-archive-thread=${(e: CustomEvent<GroveEvents['grove-archive-thread']>) => this.#confirmArchive(e.detail.threadId)}>
+        @grove-archive-thread=${(e: CustomEvent<GroveEvents['grove-archive-thread']>) => this.#confirmArchive(e.detail.threadId)}
+        @grove-open-thread=${(e: CustomEvent<GroveEvents['grove-open-thread']>) => this.#openThread(e.detail.threadId)}
+        @grove-close-thread=${this.#closeThread}
+        @keydown=${this.#onMainKeydown}>
         ${this.#renderMain(selected)}
       </main>
       <grove-add-project .canChooseFolder=${this.#isWindow} .addProject=${this.#addProject}></grove-add-project>
@@ -133,8 +155,24 @@ export class GroveApp extends LitElement {
     if (!this.hostState) return html`<grove-banner variant="panel" .status=${this.status}></grove-banner>`;
     const banner = this.status.kind === 'ready' ? nothing : html`<grove-banner .status=${this.status}></grove-banner>`;
     if (!selected) return html`${banner}<grove-welcome></grove-welcome>`;
-    return html`${banner}<grove-board .project=${selected} .threads=${this.hostState.threads}
-      .restoreThread=${this.#restoreThread}></grove-board>`;
+    const open = this.#shownThread(selected);
+    return html`${banner}<div class="workspace ${open ? 'has-view' : ''}">
+      <grove-board .project=${selected} .threads=${this.hostState.threads} .openThreadId=${open?.id ?? null}
+        .restoreThread=${this.#restoreThread}></grove-board>
+      ${
+        open
+          ? html`<grove-thread-view .thread=${open} .terminalHost=${this.#connection}
+              .session=${this.status.kind === 'ready' ? this.status.session : null}
+              .restoreThread=${this.#restoreThread}></grove-thread-view>`
+          : nothing
+      }
+    </div>`;
+  }
+
+  /** The thread in the thread view: the one asked for, while it belongs to the project on screen. */
+  #shownThread(selected: Project): Thread | null {
+    const thread = this.hostState?.threads.find((t) => t.id === this.openThreadId);
+    return thread && thread.projectId === selected.id ? thread : null;
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -147,6 +185,7 @@ export class GroveApp extends LitElement {
   }
 
   #select(projectId: ProjectId): void {
+    if (projectId !== this.selectedId) this.openThreadId = null;
     this.selectedId = projectId;
     try {
       localStorage.setItem(SELECTED_PROJECT_KEY, projectId);
@@ -176,6 +215,30 @@ export class GroveApp extends LitElement {
     // One modal at a time: the palette does not open over a dialog that is asking something.
     if (this.#isAsking()) return;
     this.palette.toggle();
+  };
+
+  /** Escape closes the thread view, from the board or the view (the terminal keeps its own Escape). */
+  readonly #onMainKeydown = (event: KeyboardEvent): void => {
+    if (event.key !== 'Escape' || event.defaultPrevented || event.shiftKey || event.ctrlKey || event.altKey || event.metaKey) {
+      return;
+    }
+    if (!this.openThreadId) return;
+    event.preventDefault();
+    this.#closeThread();
+  };
+
+  /** Shows a thread beside the board, with keyboard focus in its terminal. */
+  async #openThread(threadId: ThreadId): Promise<void> {
+    this.openThreadId = threadId;
+    await this.updateComplete;
+    await this.threadView?.focusTerminal();
+  }
+
+  /** Closes the thread view and puts keyboard focus back on the thread's card. */
+  readonly #closeThread = (): void => {
+    const threadId = this.openThreadId;
+    this.openThreadId = null;
+    if (threadId) void this.board?.focusThread(threadId);
   };
 
   /** A dialog is open and asking something. */
@@ -263,9 +326,21 @@ export class GroveApp extends LitElement {
     const newThread: PaletteAction[] = selected
       ? [{ id: 'new-thread', label: 'New thread…', detail: `In ${selected.name}`, icon: 'thread', run: this.#openNewThread }]
       : [];
+    const threads = (this.hostState?.threads ?? []).filter((t) => t.projectId === current);
+    const open = threads
+      .filter((t) => t.status !== 'archived')
+      .map(
+        (t): PaletteAction => ({
+          id: `open:${t.id}`,
+          label: `Open ${t.title}`,
+          detail: t.branch,
+          icon: 'thread',
+          run: () => void this.#openThread(t.id),
+        }),
+      );
     // The cards' own actions, for the project on screen.
-    const archive = (this.hostState?.threads ?? [])
-      .filter((t) => t.projectId === current && offersArchive(t.status))
+    const archive = threads
+      .filter((t) => offersArchive(t.status))
       .map(
         (t): PaletteAction => ({
           id: `archive:${t.id}`,
@@ -277,6 +352,7 @@ export class GroveApp extends LitElement {
       );
     return [
       ...newThread,
+      ...open,
       { id: 'add', label: 'Add project…', icon: 'plus', run: this.#openAddDialog },
       ...projects.map(
         (p): PaletteAction => ({

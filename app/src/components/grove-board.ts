@@ -225,6 +225,8 @@ export class GroveBoard extends LitElement {
   @property({ attribute: false }) threads: readonly Thread[] = [];
   /** Brings an archived thread back; rejects with an error whose message a person can act on. */
   @property({ attribute: false }) restoreThread: ((threadId: ThreadId) => Promise<void>) | null = null;
+  /** The thread the thread view shows, if any; its card is marked. */
+  @property({ attribute: false }) openThreadId: ThreadId | null = null;
 
   /** The card that holds the board's one Tab stop. */
   @state() private activeId: ThreadId | null = null;
@@ -341,7 +343,7 @@ export class GroveBoard extends LitElement {
                 threads,
                 (t) => t.id,
                 (t) => html`<li><grove-thread-card data-id=${t.id} .thread=${t} .now=${this.now}
-                  .isTabStop=${t.id === activeId}></grove-thread-card></li>`,
+                  .isTabStop=${t.id === activeId} .isOpen=${t.id === this.openThreadId}></grove-thread-card></li>`,
               )}
             </ul>`
       }

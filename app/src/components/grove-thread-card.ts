@@ -2,6 +2,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { emit } from '../events.ts';
 import { icon } from '../icons.ts';
+import { lastLine } from '../plain-text.ts';
 import type { Thread, ThreadSetup } from '../protocol.ts';
 import { fullTime, relativeTime } from '../relative-time.ts';
 import { sharedStyles } from '../styles/shared.ts';
@@ -9,10 +10,11 @@ import { offersArchive, STATUS_LOOKS } from '../thread-status.ts';
 
 /**
  * One thread on the board: title, branch, last activity, its setup script's progress, and
- * anything that went wrong, in the host's words. The
- * card is an <article> named by its title. The board moves focus between cards with the
- * arrow keys; Enter steps into the card's actions and Escape steps back out.
+ * anything that went wrong, in the host's words. The card is an <article> named by its
+ * title. The board moves focus between cards with the arrow keys; a click or Enter opens
+ * the thread view, Tab reaches the card's actions and Escape steps back out of them.
  *
+ * @fires grove-open-thread - The card was clicked, or Enter pressed on it.
  * @fires grove-archive-thread - The Archive action was pressed.
  */
 @customElement('grove-thread-card')
@@ -33,11 +35,17 @@ export class GroveThreadCard extends LitElement {
         border-radius: var(--radius);
         background: var(--bg-raised);
         box-shadow: var(--shadow-card);
+        cursor: pointer;
         transition: border-color 80ms ease;
       }
 
       article:hover {
         border-color: var(--border-strong);
+      }
+
+      article.is-open {
+        border-color: var(--accent);
+        box-shadow: 0 0 0 1px var(--accent);
       }
 
       article:focus-visible {
@@ -175,6 +183,8 @@ export class GroveThreadCard extends LitElement {
   @property({ type: Number, attribute: false }) now = Date.now();
   /** The board has one Tab stop among its cards (a roving tabindex); this card is it. */
   @property({ type: Boolean, attribute: false }) isTabStop = false;
+  /** The thread view shows this thread. */
+  @property({ type: Boolean, attribute: false }) isOpen = false;
 
   /** Puts keyboard focus on the card itself. */
   focusCard(): void {
@@ -192,7 +202,8 @@ export class GroveThreadCard extends LitElement {
     const setup = thread.setup;
     const isSettingUp = isCreating && setup?.state === 'running';
     const note = isSettingUp ? 'Running setup…' : look.label;
-    return html`<article tabindex=${tabIndex} aria-label=${thread.title} @keydown=${this.#onKeydown}>
+    return html`<article tabindex=${tabIndex} aria-label=${thread.title} class=${this.isOpen ? 'is-open' : ''}
+      aria-current=${this.isOpen ? 'true' : nothing} @keydown=${this.#onKeydown} @click=${this.#onClick}>
       <div class="top">
         <span class="dot ${isCreating ? 'is-busy' : ''}" style="--dot: ${look.colour}"></span>
         <h4>${thread.title}</h4>
@@ -232,11 +243,16 @@ export class GroveThreadCard extends LitElement {
   }
 
   readonly #onKeydown = (event: KeyboardEvent): void => {
-    if (event.key !== 'Enter' || event.target !== event.currentTarget) return;
-    const first = this.renderRoot.querySelector<HTMLButtonElement>('.actions button');
-    if (!first) return;
+    if (event.key !== 'Enter' || event.target !== event.currentTarget || !this.thread) return;
     event.preventDefault();
-    first.focus();
+    emit(this, 'grove-open-thread', { threadId: this.thread.id });
+  };
+
+  /** A click anywhere on the card but its buttons (and not the end of a text selection) opens it. */
+  readonly #onClick = (event: MouseEvent): void => {
+    if (!this.thread || event.composedPath().some((node) => node instanceof HTMLButtonElement)) return;
+    if (!(getSelection()?.isCollapsed ?? true)) return;
+    emit(this, 'grove-open-thread', { threadId: this.thread.id });
   };
 
   readonly #onActionKeydown = (event: KeyboardEvent): void => {
@@ -244,19 +260,6 @@ export class GroveThreadCard extends LitElement {
     event.preventDefault();
     this.focusCard();
   };
-}
-
-/** Escape sequences (colours, cursor moves) that a setup script's tools may print. */
-const ANSI_ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[ -/]*[@-~]`, 'g');
-
-/** The last line a script printed, as a person would see it on a terminal (after any carriage return). */
-function lastLine(output: string): string {
-  const lines = output.replace(ANSI_ESCAPE, '').split('\n');
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const line = (lines[i] ?? '').split('\r').pop()?.trim() ?? '';
-    if (line !== '') return line;
-  }
-  return '';
 }
 
 function setupFailure(setup: ThreadSetup): string {

@@ -1,5 +1,14 @@
-import type { AnyNotification, HostState, MethodName, ParamsOf, ResultOf, WireError } from '../protocol.ts';
-import { NOTIFICATION_METHODS, PROTOCOL_VERSION } from '../protocol.ts';
+import type {
+  AnyNotification,
+  AnyStreamNotification,
+  HostState,
+  MethodName,
+  ParamsOf,
+  ResultOf,
+  TerminalId,
+  WireError,
+} from '../protocol.ts';
+import { NOTIFICATION_METHODS, PROTOCOL_VERSION, STREAM_METHODS } from '../protocol.ts';
 import type { HostStore } from '../state/host-store.ts';
 import type { HostEndpoint } from './host-endpoint.ts';
 import { HostRequestError } from './host-request-error.ts';
@@ -11,8 +20,12 @@ export type HostInfo = ResultOf<'host/initialize'>['host'];
 export type ConnectionStatus =
   /** The first attempt, before the host has ever answered. */
   | { readonly kind: 'connecting' }
-  /** Initialized: the store mirrors the host and requests go through. */
-  | { readonly kind: 'ready'; readonly host: HostInfo }
+  /**
+   * Initialized: the store mirrors the host and requests go through. `session` counts the
+   * sockets that got this far: what a client attached on the host (a terminal) belongs to
+   * one session and must be attached again in the next.
+   */
+  | { readonly kind: 'ready'; readonly host: HostInfo; readonly session: number }
   /** The host is unreachable or went away; the next attempt starts after `delayMs`. */
   | { readonly kind: 'reconnecting'; readonly attempt: number; readonly delayMs: number }
   /** The host refused this page's credentials; retrying cannot help. */
@@ -37,10 +50,14 @@ interface Pending {
 
 type Frame = { id: number | null; result?: unknown; error?: WireError } | { method: string; params: unknown };
 
+/** Receives one terminal's stream notifications (`terminal/output`, `terminal/exited`). */
+export type StreamHandler = (notification: AnyStreamNotification) => void;
+
 /**
  * The UI's client of the host: one WebSocket of JSON frames, typed requests, and the
  * state mirror kept in step from notifications. Reconnects with backoff and resyncs the
- * mirror from a fresh snapshot whenever it may have missed a change.
+ * mirror from a fresh snapshot whenever it may have missed a change. Stream notifications
+ * (terminal output) bypass the mirror and go to whoever subscribed to that terminal.
  */
 export class HostConnection {
   /** Called on every status change. */
@@ -59,6 +76,10 @@ export class HostConnection {
   #held: AnyNotification[] | null = null;
   #isStarted = false;
   #isDisposed = false;
+  /** Sockets that reached `ready`; the socket counted last. */
+  #session = 0;
+  #sessionSocket: WebSocket | null = null;
+  readonly #streams = new Map<TerminalId, Set<StreamHandler>>();
 
   constructor(endpoint: HostEndpoint, store: HostStore) {
     this.#endpoint = endpoint;
@@ -109,6 +130,25 @@ export class HostConnection {
       );
     }
     return this.#send(method, params);
+  }
+
+  /**
+   * Calls `handler` with every stream notification of one terminal, in order; returns the
+   * unsubscribe function. Output of a terminal nobody subscribes to (its view was closed)
+   * is acknowledged on arrival: the host keeps it for the next `terminal/open`, and the
+   * shell must not stall behind a view that is gone.
+   */
+  onStream(terminalId: TerminalId, handler: StreamHandler): () => void {
+    let handlers = this.#streams.get(terminalId);
+    if (!handlers) {
+      handlers = new Set();
+      this.#streams.set(terminalId, handlers);
+    }
+    handlers.add(handler);
+    return () => {
+      handlers.delete(handler);
+      if (handlers.size === 0 && this.#streams.get(terminalId) === handlers) this.#streams.delete(terminalId);
+    };
   }
 
   #send<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
@@ -189,8 +229,13 @@ export class HostConnection {
       return;
     }
     this.#failures = 0;
+    // A resync on the same socket keeps its session: the host still holds its attachments.
+    if (this.#sessionSocket !== this.#socket) {
+      this.#sessionSocket = this.#socket;
+      this.#session += 1;
+    }
     this.#adopt(result.state);
-    this.#setStatus({ kind: 'ready', host: result.host });
+    this.#setStatus({ kind: 'ready', host: result.host, session: this.#session });
   }
 
   #onInitializeFailed(error: unknown): void {
@@ -253,12 +298,30 @@ export class HostConnection {
   }
 
   #onNotification(frame: { method: string; params: unknown }): void {
+    if (isStreamNotification(frame)) {
+      this.#onStream(frame);
+      return;
+    }
     if (!isKnownNotification(frame)) return; // Newer hosts may say more; a rev gap resyncs us.
     if (this.#held) {
       this.#held.push(frame);
       return;
     }
     if (this.#store.apply(frame) === 'gap') this.#resync(frame);
+  }
+
+  #onStream(notification: AnyStreamNotification): void {
+    const { terminalId } = notification.params;
+    const handlers = this.#streams.get(terminalId);
+    if (handlers) {
+      for (const handler of [...handlers]) handler(notification);
+      return;
+    }
+    if (notification.method !== 'terminal/output') return;
+    const { seq, data } = notification.params;
+    this.request('terminal/ack', { terminalId, seq: seq + data.length }).catch(() => {
+      // The connection dropped: the host forgets this client's place along with it.
+    });
   }
 
   #failPending(): void {
@@ -274,6 +337,10 @@ export class HostConnection {
     this.#status = status;
     this.onStatus?.(status);
   }
+}
+
+function isStreamNotification(frame: { method: string; params: unknown }): frame is AnyStreamNotification {
+  return (STREAM_METHODS as readonly string[]).includes(frame.method);
 }
 
 function isKnownNotification(frame: { method: string; params: unknown }): frame is AnyNotification {

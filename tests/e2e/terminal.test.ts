@@ -1,0 +1,158 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { openBrowser } from '../helpers/browser.ts';
+import { makeRepo } from '../helpers/git-repo.ts';
+import { startServe } from '../helpers/host-process.ts';
+import { RpcClient } from '../helpers/rpc-client.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { waitFor } from '../helpers/wait-for.ts';
+
+/** Waits until the locator shows; fails with Playwright's own message naming what it looked for. */
+const shown = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: 10_000 });
+
+/** The terminal's rendered rows as lines of text, as a person reads them on screen. */
+async function screenLines(view: Locator): Promise<string[]> {
+  const text = await view.locator('.xterm-rows').innerText();
+  return text.split('\n').map((line) => line.replaceAll('\u00a0', ' ').trimEnd());
+}
+
+/** Waits until some row of the terminal reads exactly `line`. */
+function rowReads(view: Locator, line: string): Promise<true> {
+  return waitFor(`a terminal row reading “${line}”`, async () => (await screenLines(view)).includes(line));
+}
+
+/** Waits until the screen shows `text`, which may wrap across rows (so spacing is not compared). */
+function screenShows(view: Locator, text: string): Promise<true> {
+  const squeeze = (s: string) => s.replace(/\s/g, '');
+  return waitFor(`the terminal to show “${text}”`, async () =>
+    squeeze((await screenLines(view)).join('')).includes(squeeze(text)),
+  );
+}
+
+/** Clicks the thread's card and waits for its view, with the shell's prompt on screen. */
+async function openThreadView(page: Page, title: string): Promise<Locator> {
+  await page.getByRole('article', { name: title, exact: true }).click();
+  const view = page.getByRole('region', { name: title, exact: true });
+  await shown(view);
+  await waitFor('the shell’s prompt', async () => (await screenLines(view)).some((line) => line.trim() !== ''));
+  return view;
+}
+
+async function typeLine(page: Page, text: string): Promise<void> {
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+}
+
+describe('a thread’s terminal in Chromium, against grove serve', () => {
+  test('typing runs in the thread’s worktree, output shows on screen, and a reload replays it', async () => {
+    await using dir = await tempDir();
+    const repo = makeRepo(join(dir.path, 'payments-api'));
+    await using host = await startServe(join(dir.path, 'data'));
+    await using client = await RpcClient.connect(host.rpcUrl);
+    await client.initialize();
+    const { project } = await client.request('project/add', { path: repo });
+    const { thread } = await client.request('thread/create', { projectId: project.id, title: 'Fix the login bug' });
+    await using browser = await openBrowser();
+    const { page } = browser;
+
+    await page.goto(host.url);
+    const view = await openThreadView(page, 'Fix the login bug');
+    await shown(view.getByText('grove/fix-the-login-bug', { exact: true }));
+
+    await view.locator('.xterm-screen').click();
+    await typeLine(page, 'echo hello > a.txt');
+    const file = join(thread.worktreePath, 'a.txt');
+    await waitFor('a.txt in the worktree', () => existsSync(file) && readFileSync(file, 'utf8') === 'hello\n');
+
+    await typeLine(page, 'echo $((6*7))');
+    await rowReads(view, '42');
+
+    await page.reload();
+    const again = await openThreadView(page, 'Fix the login bug');
+    await rowReads(again, '42');
+  });
+
+  test('after the connection drops, the terminal attaches again and shows what it missed, once', async () => {
+    await using dir = await tempDir();
+    const repo = makeRepo(join(dir.path, 'web-client'));
+    await using host = await startServe(join(dir.path, 'data'));
+    await using client = await RpcClient.connect(host.rpcUrl);
+    await client.initialize();
+    const { project } = await client.request('project/add', { path: repo });
+    const { thread } = await client.request('thread/create', { projectId: project.id, title: 'Tidy the imports' });
+    await using browser = await openBrowser();
+    const { page } = browser;
+    // Keep the page's sockets within reach, so the test can drop the connection as a network would.
+    await page.addInitScript(() => {
+      const sockets: WebSocket[] = [];
+      Object.assign(window, { groveSockets: sockets });
+      window.WebSocket = class extends WebSocket {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(url, protocols);
+          sockets.push(this);
+        }
+      };
+    });
+
+    await page.goto(host.url);
+    const view = await openThreadView(page, 'Tidy the imports');
+    await view.locator('.xterm-screen').click();
+    await typeLine(page, 'echo one-$((0+1))');
+    await rowReads(view, 'one-1');
+
+    await page.evaluate(() => {
+      for (const socket of (window as unknown as { groveSockets: WebSocket[] }).groveSockets) socket.close();
+    });
+    await shown(page.getByRole('status').filter({ hasText: 'Reconnecting to the Grove host…' }));
+    // Output the page cannot receive while it is away: another client types into the same shell.
+    const { terminalId } = await client.request('terminal/open', { threadId: thread.id, cols: 80, rows: 24 });
+    await client.request('terminal/input', { terminalId, data: 'echo two-$((1+1))\r' });
+
+    await rowReads(view, 'two-2');
+    await typeLine(page, 'echo three-$((1+2))');
+    await rowReads(view, 'three-3');
+    const lines = await screenLines(view);
+    expect(['one-1', 'two-2', 'three-3'].map((line) => lines.filter((l) => l === line).length)).toEqual([1, 1, 1]);
+  });
+
+  test('an exited shell says so and Enter starts a new one; an archived thread offers restore instead of a terminal', async () => {
+    await using dir = await tempDir();
+    const repo = makeRepo(join(dir.path, 'web-client'));
+    await using host = await startServe(join(dir.path, 'data'));
+    await using client = await RpcClient.connect(host.rpcUrl);
+    await client.initialize();
+    const { project } = await client.request('project/add', { path: repo });
+    await client.request('thread/create', { projectId: project.id, title: 'Ship the release notes' });
+    await using browser = await openBrowser({ colorScheme: 'dark' });
+    const { page } = browser;
+
+    await page.goto(host.url);
+    const view = await openThreadView(page, 'Ship the release notes');
+    await view.locator('.xterm-screen').click();
+    await typeLine(page, 'echo before-$((2+3)); exit 3');
+    await screenShows(view, '[process exited with code 3] — press Enter to start a new shell');
+
+    // What is typed while the new shell starts reaches it.
+    await page.keyboard.press('Enter');
+    await typeLine(page, 'echo after-$((3+4))');
+    await rowReads(view, 'after-7');
+    expect(await screenLines(view)).toContain('before-5');
+
+    await view.getByRole('button', { name: 'Archive', exact: true }).click();
+    const confirm = page.getByRole('dialog', { name: 'Archive Ship the release notes?', exact: true });
+    await confirm.getByRole('button', { name: 'Archive', exact: true }).click();
+    await shown(view.getByText('Archived — restore to open its terminal', { exact: true }));
+    expect(await view.locator('.xterm').count()).toBe(0);
+
+    await view.getByRole('button', { name: 'Restore', exact: true }).click();
+    await shown(view.locator('.xterm-rows'));
+    await rowReads(view, 'after-7');
+
+    // Escape belongs to the shell; Shift+Escape steps out of the terminal, then Escape closes the view.
+    await page.keyboard.press('Shift+Escape');
+    await page.keyboard.press('Escape');
+    await view.waitFor({ state: 'detached', timeout: 10_000 });
+  });
+});
