@@ -343,7 +343,8 @@ export class GroveBoard extends LitElement {
                 threads,
                 (t) => t.id,
                 (t) => html`<li><grove-thread-card data-id=${t.id} .thread=${t} .now=${this.now}
-                  .isTabStop=${t.id === activeId} .isOpen=${t.id === this.openThreadId}></grove-thread-card></li>`,
+                  .isTabStop=${t.id === activeId} .isOpen=${t.id === this.openThreadId}
+                  .restoreThread=${this.restoreThread}></grove-thread-card></li>`,
               )}
             </ul>`
       }

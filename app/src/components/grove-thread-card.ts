@@ -1,9 +1,9 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import { emit } from '../events.ts';
 import { icon } from '../icons.ts';
 import { lastLine } from '../plain-text.ts';
-import type { Thread, ThreadSetup } from '../protocol.ts';
+import type { Thread, ThreadId, ThreadSetup } from '../protocol.ts';
 import { fullTime, relativeTime } from '../relative-time.ts';
 import { sharedStyles } from '../styles/shared.ts';
 import { offersArchive, STATUS_LOOKS } from '../thread-status.ts';
@@ -116,6 +116,32 @@ export class GroveThreadCard extends LitElement {
         white-space: nowrap;
       }
 
+      .figures,
+      .warning {
+        margin: 1px 0 0;
+        color: var(--fg-muted);
+        font-size: var(--text-sm);
+        font-variant-numeric: tabular-nums;
+      }
+
+      .warning {
+        color: var(--status-waiting);
+      }
+
+      .fix {
+        display: flex;
+        flex-direction: column;
+        align-items: flex-start;
+        gap: 4px;
+        min-width: 0;
+      }
+
+      .fix .btn {
+        max-width: 100%;
+        padding: 2px 8px;
+        font-size: var(--text-sm);
+      }
+
       .problem {
         display: -webkit-box;
         margin: 1px 0 0;
@@ -185,6 +211,11 @@ export class GroveThreadCard extends LitElement {
   @property({ type: Boolean, attribute: false }) isTabStop = false;
   /** The thread view shows this thread. */
   @property({ type: Boolean, attribute: false }) isOpen = false;
+  /** Brings back a worktree deleted outside Grove (the host re-adds its branch's checkout). */
+  @property({ attribute: false }) restoreThread: ((threadId: ThreadId) => Promise<void>) | null = null;
+
+  @state() private isRestoring = false;
+  @state() private restoreError = '';
 
   /** Puts keyboard focus on the card itself. */
   focusCard(): void {
@@ -211,6 +242,7 @@ export class GroveThreadCard extends LitElement {
       <div class="branch" title=${`Branch ${thread.branch}, from ${thread.base.ref}`}>
         ${icon('branch')}<span class="mono">${thread.branch}</span>
       </div>
+      ${this.#renderGit(thread)}
       ${thread.problem ? html`<p class="problem" title=${thread.problem.message}>${thread.problem.message}</p>` : nothing}
       ${isSettingUp ? html`<p class="log mono" title=${setup.command}>${lastLine(setup.tail) || setup.command}</p>` : nothing}
       ${setup?.state === 'failed' && !isCreating ? html`<p class="problem" title=${setup.tail}>${setupFailure(setup)}</p>` : nothing}
@@ -240,6 +272,45 @@ export class GroveThreadCard extends LitElement {
         }
       </div>
     </article>`;
+  }
+
+  /** What the host's git watcher saw: changed files, ahead/behind, and changes made outside Grove. */
+  #renderGit(thread: Thread) {
+    const git = thread.git;
+    if (!git) return nothing;
+    if (!git.present) {
+      return html`<p class="problem" role="status">Worktree missing: it was deleted outside Grove.</p>
+        <div class="fix">
+          <button class="btn" aria-label="Restore worktree of ${thread.title}" ?disabled=${this.isRestoring}
+            @click=${() => this.#restore(thread.id)}>${icon('restore')}${this.isRestoring ? 'Restoring…' : 'Restore worktree'}</button>
+          ${this.restoreError ? html`<p class="problem" role="alert">${this.restoreError}</p>` : nothing}
+        </div>`;
+    }
+    const figures = [
+      git.changed > 0 ? `${git.changed} changed` : '',
+      git.ahead > 0 ? `${git.ahead} ahead` : '',
+      git.behind > 0 ? `${git.behind} behind ${thread.base.ref}` : '',
+    ].filter(Boolean);
+    const switched = git.head !== thread.branch;
+    return html`${figures.length > 0 ? html`<p class="figures" aria-label="Git: ${figures.join(', ')}">${figures.join(' · ')}</p>` : nothing}
+      ${
+        switched
+          ? html`<p class="warning" title="Switched outside Grove">${git.head === null ? 'Detached HEAD' : html`On <span class="mono">${git.head}</span>, not its branch`}</p>`
+          : nothing
+      }`;
+  }
+
+  async #restore(threadId: ThreadId): Promise<void> {
+    if (!this.restoreThread || this.isRestoring) return;
+    this.isRestoring = true;
+    this.restoreError = '';
+    try {
+      await this.restoreThread(threadId);
+    } catch (error) {
+      this.restoreError = error instanceof Error ? error.message : String(error);
+    } finally {
+      this.isRestoring = false;
+    }
   }
 
   readonly #onKeydown = (event: KeyboardEvent): void => {
