@@ -15,6 +15,8 @@ export interface GroveEvents {
   'grove-new-thread': { projectId: ProjectId };
   /** Ask to archive this thread (a confirmation listing what is at stake follows). */
   'grove-archive-thread': { threadId: ThreadId };
+  /** Ask to delete this thread for good (a confirmation follows; the host may ask for the branch name). */
+  'grove-delete-thread': { threadId: ThreadId };
   /** Show this thread in the thread view, beside the board. */
   'grove-open-thread': { threadId: ThreadId };
   /** Close the thread view. */

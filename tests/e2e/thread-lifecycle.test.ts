@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { openBrowser } from '../helpers/browser.ts';
-import { makeRepo } from '../helpers/git-repo.ts';
+import { git, makeRepo } from '../helpers/git-repo.ts';
 import { startServe } from '../helpers/host-process.ts';
 import { RpcClient } from '../helpers/rpc-client.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
@@ -84,5 +84,44 @@ describe('a thread’s whole life in Chromium, as issue 3 describes it', () => {
       .getByText('Worktree missing: it was deleted outside Grove.', { exact: true })
       .waitFor({ state: 'detached', timeout: 15_000 });
     expect(existsSync(join(thread.worktreePath, 'file-0.txt'))).toBe(true);
+  });
+
+  test('delete: a clean thread goes at once; one with work at stake waits for its branch name', async () => {
+    await using dir = await tempDir();
+    const repo = makeRepo(join(dir.path, 'payments-api'));
+    await using host = await startServe(join(dir.path, 'data'));
+    await using client = await RpcClient.connect(host.rpcUrl);
+    await client.initialize();
+    const { project } = await client.request('project/add', { path: repo });
+    const clean = (await client.request('thread/create', { projectId: project.id, title: 'Clean' })).thread;
+    const busy = (await client.request('thread/create', { projectId: project.id, title: 'Busy' })).thread;
+    writeFileSync(join(busy.worktreePath, 'draft.txt'), 'idea\n');
+    await using browser = await openBrowser();
+    const { page } = browser;
+    await page.goto(host.url);
+
+    await page.getByRole('article', { name: 'Clean', exact: true }).click();
+    await page.getByRole('button', { name: 'Delete Clean', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Delete Clean?' }).getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('article', { name: 'Clean', exact: true }).waitFor({ state: 'detached', timeout: 15_000 });
+    expect(git(repo, 'branch', '--list', clean.branch).trim()).toBe('');
+
+    await page.getByRole('article', { name: 'Busy', exact: true }).click();
+    await page.getByRole('button', { name: 'Delete Busy', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete Busy?' });
+    await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+    await shown(
+      dialog.getByText(
+        'Deleting “Busy” would throw away 1 uncommitted file(s). Type the branch name grove/busy to delete it anyway.',
+      ),
+    );
+    const forGood = dialog.getByRole('button', { name: 'Delete for good', exact: true });
+    await dialog.getByLabel('Type the branch name to delete it anyway').fill('grove/bus');
+    expect(await forGood.isDisabled()).toBe(true);
+    await dialog.getByLabel('Type the branch name to delete it anyway').fill('grove/busy');
+    await forGood.click();
+    await page.getByRole('article', { name: 'Busy', exact: true }).waitFor({ state: 'detached', timeout: 15_000 });
+    expect(existsSync(busy.worktreePath)).toBe(false);
+    expect(git(repo, 'branch', '--list', busy.branch).trim()).toBe('');
   });
 });

@@ -14,11 +14,13 @@ import type { GroveArchiveThread, Preflight } from './grove-archive-thread.ts';
 import type { GroveBoard } from './grove-board.ts';
 import type { GroveCommandPalette, PaletteAction } from './grove-command-palette.ts';
 import type { GroveConfirmRemove } from './grove-confirm-remove.ts';
+import type { GroveDeleteThread } from './grove-delete-thread.ts';
 import type { GroveNewThread } from './grove-new-thread.ts';
 import type { GroveSidebar } from './grove-sidebar.ts';
 import type { GroveThreadView } from './grove-thread-view.ts';
 import './grove-add-project.ts';
 import './grove-archive-thread.ts';
+import './grove-delete-thread.ts';
 import './grove-banner.ts';
 import './grove-board.ts';
 import './grove-command-palette.ts';
@@ -86,6 +88,7 @@ export class GroveApp extends LitElement {
   @query('grove-confirm-remove') private confirmDialog!: GroveConfirmRemove;
   @query('grove-new-thread') private newThreadDialog!: GroveNewThread;
   @query('grove-archive-thread') private archiveDialog!: GroveArchiveThread;
+  @query('grove-delete-thread') private deleteDialog!: GroveDeleteThread;
   @query('grove-command-palette') private palette!: GroveCommandPalette;
   @query('grove-sidebar') private sidebar!: GroveSidebar;
   /** Absent while the welcome screen or the connection panel is showing. */
@@ -138,6 +141,7 @@ export class GroveApp extends LitElement {
         @grove-retry-connection=${() => this.#connection?.retryNow()}
         @grove-new-thread=${this.#openNewThread}
         @grove-archive-thread=${(e: CustomEvent<GroveEvents['grove-archive-thread']>) => this.#confirmArchive(e.detail.threadId)}
+        @grove-delete-thread=${(e: CustomEvent<GroveEvents['grove-delete-thread']>) => this.#confirmDelete(e.detail.threadId)}
         @grove-open-thread=${(e: CustomEvent<GroveEvents['grove-open-thread']>) => this.#openThread(e.detail.threadId)}
         @grove-close-thread=${this.#closeThread}
         @keydown=${this.#onMainKeydown}>
@@ -147,6 +151,7 @@ export class GroveApp extends LitElement {
       <grove-confirm-remove .removeProject=${this.#removeProject}></grove-confirm-remove>
       <grove-new-thread .createThread=${this.#createThread}></grove-new-thread>
       <grove-archive-thread .preflightThread=${this.#preflightThread} .archiveThread=${this.#archiveThread}></grove-archive-thread>
+      <grove-delete-thread .deleteThread=${this.#deleteThread}></grove-delete-thread>
       <grove-command-palette .actions=${this.#paletteActions(projects)}></grove-command-palette>
     `;
   }
@@ -258,6 +263,19 @@ export class GroveApp extends LitElement {
   readonly #openNewThread = (): void => {
     const project = this.#selectedProject();
     if (project) void this.newThreadDialog.show(project);
+  };
+
+  #confirmDelete(threadId: ThreadId): void {
+    const thread = this.hostState?.threads.find((t) => t.id === threadId);
+    if (thread) void this.deleteDialog.show(thread);
+  }
+
+  /** Deletes a thread; it leaves the board by notification. */
+  readonly #deleteThread = async (threadId: ThreadId, confirmBranch?: string): Promise<void> => {
+    await this.#requireConnection().request(
+      'thread/delete',
+      confirmBranch === undefined ? { threadId } : { threadId, confirmBranch },
+    );
   };
 
   #confirmArchive(threadId: ThreadId): void {

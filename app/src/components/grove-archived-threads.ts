@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
+import { emit } from '../events.ts';
 import { icon } from '../icons.ts';
 import type { Thread, ThreadId } from '../protocol.ts';
 import { fullTime, relativeTime } from '../relative-time.ts';
@@ -213,6 +214,8 @@ export class GroveArchivedThreads extends LitElement {
         @click=${() => this.#restore(thread.id)}>
         ${icon('restore')}${isRestoring ? 'Restoring…' : 'Restore'}
       </button>
+      <button class="icon-btn" aria-label="Delete ${thread.title}" title="Delete for good" ?disabled=${isRestoring}
+        @click=${() => emit(this, 'grove-delete-thread', { threadId: thread.id })}>${icon('trash')}</button>
       ${error ? html`<p class="error" role="alert">${icon('alert')}<span>${error}</span></p>` : nothing}
     </li>`;
   }

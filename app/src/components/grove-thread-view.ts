@@ -356,6 +356,13 @@ export class GroveThreadView extends LitElement {
                 </button>`
               : nothing
           }
+          ${
+            thread.status === 'creating'
+              ? nothing
+              : html`<button class="btn" aria-label="Delete ${thread.title}" @click=${() => emit(this, 'grove-delete-thread', { threadId: thread.id })}>
+                  ${icon('trash')}Delete
+                </button>`
+          }
           <button class="icon-btn" aria-label="Close thread view" title="Close (Esc)" aria-keyshortcuts="Escape"
             @click=${() => emit(this, 'grove-close-thread', undefined)}>${icon('close')}</button>
         </div>
