@@ -3,10 +3,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { openBrowser } from '../helpers/browser.ts';
-import { makeRepo } from '../helpers/git-repo.ts';
-import { startServe } from '../helpers/host-process.ts';
-import { RpcClient } from '../helpers/rpc-client.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
+import { servedProject } from '../helpers/served-project.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 /** Waits until the locator shows; fails with Playwright's own message naming what it looked for. */
@@ -47,12 +44,8 @@ async function typeLine(page: Page, text: string): Promise<void> {
 
 describe('a thread’s terminal in Chromium, against grove serve', () => {
   test('typing runs in the thread’s worktree, output shows on screen, and a reload replays it', async () => {
-    await using dir = await tempDir();
-    const repo = makeRepo(join(dir.path, 'payments-api'));
-    await using host = await startServe(join(dir.path, 'data'));
-    await using client = await RpcClient.connect(host.rpcUrl);
-    await client.initialize();
-    const { project } = await client.request('project/add', { path: repo });
+    await using served = await servedProject();
+    const { host, client, project } = served;
     const { thread } = await client.request('thread/create', { projectId: project.id, title: 'Fix the login bug' });
     await using browser = await openBrowser();
     const { page } = browser;
@@ -75,12 +68,8 @@ describe('a thread’s terminal in Chromium, against grove serve', () => {
   });
 
   test('after the connection drops, the terminal attaches again and shows what it missed, once', async () => {
-    await using dir = await tempDir();
-    const repo = makeRepo(join(dir.path, 'web-client'));
-    await using host = await startServe(join(dir.path, 'data'));
-    await using client = await RpcClient.connect(host.rpcUrl);
-    await client.initialize();
-    const { project } = await client.request('project/add', { path: repo });
+    await using served = await servedProject('web-client');
+    const { host, client, project } = served;
     const { thread } = await client.request('thread/create', { projectId: project.id, title: 'Tidy the imports' });
     await using browser = await openBrowser();
     const { page } = browser;
@@ -118,12 +107,8 @@ describe('a thread’s terminal in Chromium, against grove serve', () => {
   });
 
   test('an exited shell says so and Enter starts a new one; an archived thread offers restore instead of a terminal', async () => {
-    await using dir = await tempDir();
-    const repo = makeRepo(join(dir.path, 'web-client'));
-    await using host = await startServe(join(dir.path, 'data'));
-    await using client = await RpcClient.connect(host.rpcUrl);
-    await client.initialize();
-    const { project } = await client.request('project/add', { path: repo });
+    await using served = await servedProject('web-client');
+    const { host, client, project } = served;
     await client.request('thread/create', { projectId: project.id, title: 'Ship the release notes' });
     await using browser = await openBrowser({ colorScheme: 'dark' });
     const { page } = browser;

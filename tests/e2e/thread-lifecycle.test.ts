@@ -6,6 +6,7 @@ import { openBrowser } from '../helpers/browser.ts';
 import { git, makeRepo } from '../helpers/git-repo.ts';
 import { startServe } from '../helpers/host-process.ts';
 import { RpcClient } from '../helpers/rpc-client.ts';
+import { servedProject } from '../helpers/served-project.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
@@ -63,12 +64,8 @@ describe('a thread’s whole life in Chromium, as issue 3 describes it', () => {
   });
 
   test('a worktree deleted outside Grove shows as missing on its card, and comes back from there', async () => {
-    await using dir = await tempDir();
-    const repo = makeRepo(join(dir.path, 'payments-api'));
-    await using host = await startServe(join(dir.path, 'data'));
-    await using client = await RpcClient.connect(host.rpcUrl);
-    await client.initialize();
-    const { project } = await client.request('project/add', { path: repo });
+    await using served = await servedProject();
+    const { host, client, project } = served;
     const { thread } = await client.request('thread/create', { projectId: project.id, title: 'Fragile' });
     await using browser = await openBrowser({ colorScheme: 'dark' });
     const { page } = browser;
@@ -87,12 +84,8 @@ describe('a thread’s whole life in Chromium, as issue 3 describes it', () => {
   });
 
   test('delete: a clean thread goes at once; one with work at stake waits for its branch name', async () => {
-    await using dir = await tempDir();
-    const repo = makeRepo(join(dir.path, 'payments-api'));
-    await using host = await startServe(join(dir.path, 'data'));
-    await using client = await RpcClient.connect(host.rpcUrl);
-    await client.initialize();
-    const { project } = await client.request('project/add', { path: repo });
+    await using served = await servedProject();
+    const { repo, host, client, project } = served;
     const clean = (await client.request('thread/create', { projectId: project.id, title: 'Clean' })).thread;
     const busy = (await client.request('thread/create', { projectId: project.id, title: 'Busy' })).thread;
     writeFileSync(join(busy.worktreePath, 'draft.txt'), 'idea\n');
