@@ -1,6 +1,21 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { GROVE_BIN } from './paths.ts';
 import { waitFor } from './wait-for.ts';
+
+/**
+ * The environment for a host under test: the machine's own, but with an empty HOME inside
+ * the test's data dir. The shells the host starts are real bash, yet they must not run
+ * this machine's ~/.bashrc. Here it runs `pyenv rehash`, whose lock a shell killed
+ * mid-start leaves behind, making every later interactive bash wait 60 s. An empty HOME
+ * also keeps a developer's global git config out of the tests.
+ */
+export function isolatedEnv(dataDir: string): NodeJS.ProcessEnv {
+  const home = join(dataDir, '.test-home');
+  mkdirSync(home, { recursive: true });
+  return { ...process.env, HOME: home };
+}
 
 /** A real `grove serve` process, as a user starts it, stopped when the test's scope ends. */
 export interface ServedHost extends AsyncDisposable {
@@ -19,6 +34,7 @@ export interface ServedHost extends AsyncDisposable {
 export async function startServe(dataDir: string, extraArgs: string[] = []): Promise<ServedHost> {
   const child = spawn(process.execPath, [GROVE_BIN, 'serve', '--no-open', '--data-dir', dataDir, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: isolatedEnv(dataDir),
   });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { makeRepoWithSettings } from '../helpers/git-repo.ts';
+import { isolatedEnv } from '../helpers/host-process.ts';
 import { GROVE_BIN } from '../helpers/paths.ts';
 import { runningInGroup } from '../helpers/processes.ts';
 import { RpcClient } from '../helpers/rpc-client.ts';
@@ -95,7 +96,7 @@ async function runtimeWithHost(dataDir: string) {
   const runtime = new FakeRuntime();
   runtimes.push(runtime);
   await runtime.listen();
-  const child = runtime.start(COMMAND, runtime.connectJson(), { ...process.env, GROVE_HOME: dataDir });
+  const child = runtime.start(COMMAND, runtime.connectJson(), { ...isolatedEnv(dataDir), GROVE_HOME: dataDir });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   await waitFor('the host to connect to the runtime', () => runtime.socket);
   return { runtime, child, exited };
