@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { ROOT } from '../helpers/paths.ts';
 import type { BenchResult } from './harness.ts';
 import { coldStart, firstBundle, idleMemory, protocolRoundTrip } from './host-benchmarks.ts';
-import { idleThreadMemory, terminalThroughput, threadBenchmarks } from './thread-benchmarks.ts';
+import { idleThreadMemory, terminalThroughput, terminalToBrowser, threadBenchmarks } from './thread-benchmarks.ts';
 
 const outIndex = process.argv.indexOf('--out');
 const out = outIndex === -1 ? join(ROOT, 'bench-results', 'latest.json') : (process.argv[outIndex + 1] as string);
@@ -19,6 +19,7 @@ const benchmarks: [string, () => Promise<BenchResult | BenchResult[]> | BenchRes
   ['threads', threadBenchmarks],
   ['memory per idle thread', idleThreadMemory],
   ['terminal throughput and echo', terminalThroughput],
+  ['terminal throughput to a real browser', terminalToBrowser],
 ];
 
 const results: BenchResult[] = [];

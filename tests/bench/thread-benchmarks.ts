@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn as spawnPty } from 'node-pty';
 import { type AnyNotification, PROTOCOL_VERSION } from '../../extensions/agent-host/src/protocol/index.ts';
+import { openBrowser } from '../helpers/browser.ts';
 import { git } from '../helpers/git-repo.ts';
 import { startServe } from '../helpers/host-process.ts';
 import { RpcClient } from '../helpers/rpc-client.ts';
@@ -288,4 +289,50 @@ export async function terminalThroughput(): Promise<BenchResult[]> {
   } finally {
     stopAck();
   }
+}
+
+/** A smaller flood for the browser: xterm renders far slower than the host streams. */
+const BROWSER_FLOOD_CHARS = 20_000_000;
+
+/**
+ * The figure the budget names: a flood from the shell to the screen of a real Chromium
+ * page (xterm in the thread view, acking from its write callback), against raw node-pty
+ * reading the same flood in this process.
+ */
+export async function terminalToBrowser(): Promise<BenchResult> {
+  const flood = `yes abcdefghijklmnopqrstuvwxyz | head -c ${BROWSER_FLOOD_CHARS}`;
+  const rawMs = await new Promise<number>((resolve) => {
+    const started = performance.now();
+    const pty = spawnPty('/bin/sh', ['-c', flood], { cols: 120, rows: 40 });
+    pty.onData(() => {});
+    pty.onExit(() => resolve(performance.now() - started));
+  });
+
+  await using bench = await hostWithEmptyProject('grove-bench-browser-');
+  await bench.client.request('thread/create', { projectId: bench.project.id, title: 'Flood' });
+  await using browser = await openBrowser();
+  const { page } = browser;
+  await page.goto(bench.host.url);
+  await page.getByRole('article', { name: 'Flood', exact: true }).click();
+  const rows = page.locator('.xterm-rows');
+  await waitFor('the shell prompt on screen', async () => (await rows.innerText()).trim() !== '', 30_000);
+  await page.locator('.xterm-screen').click();
+  const started = performance.now();
+  await page.keyboard.type(`${flood}; echo FLOOD-$((40+2))`);
+  await page.keyboard.press('Enter');
+  await waitFor('the flood to reach the screen', async () => (await rows.innerText()).includes('FLOOD-42'), 300_000);
+  const browserMs = performance.now() - started;
+  const rawRate = BROWSER_FLOOD_CHARS / 1e6 / (rawMs / 1000);
+  const rate = BROWSER_FLOOD_CHARS / 1e6 / (browserMs / 1000);
+  return result(
+    'terminal throughput to a real browser (pty → host → Chromium → xterm on screen) vs raw node-pty read',
+    rate,
+    'MB/s',
+    {
+      baseline: rawRate,
+      budget: '≥ 0.5× raw',
+      ok: rate >= 0.5 * rawRate,
+      detail: { chars: BROWSER_FLOOD_CHARS, browserMs, rawMs },
+    },
+  );
 }
