@@ -1,4 +1,5 @@
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
+import { stopGracefully } from './stop-gracefully.ts';
 
 /**
  * How long a child gets between SIGTERM and SIGKILL when the host stops: enough for a
@@ -29,17 +30,16 @@ export class ProcessRegistry {
 
   /** Stops every tracked process group: SIGTERM, then SIGKILL for any still there after the grace period. */
   async stopAll(): Promise<void> {
-    const running = [...this.#children];
-    if (running.length === 0) return;
-    const exited = running.map(
-      (child) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve()))),
+    await stopGracefully(
+      [...this.#children].map((child) => ({
+        ask: () => signalGroup(child, 'SIGTERM'),
+        force: () => signalGroup(child, 'SIGKILL'),
+        stopped: new Promise<void>((resolve) =>
+          child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+        ),
+      })),
+      STOP_GRACE_MS,
     );
-    for (const child of running) signalGroup(child, 'SIGTERM');
-    const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), STOP_GRACE_MS).unref());
-    if ((await Promise.race([Promise.all(exited), timer])) === 'timeout') {
-      for (const child of running) signalGroup(child, 'SIGKILL');
-      await Promise.all(exited);
-    }
   }
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { spawn } from 'node-pty';
 import { errnoCode, HostError } from '../host/host-error.ts';
 import { log } from '../host/log.ts';
+import { stopGracefully } from '../host/stop-gracefully.ts';
 import type { TerminalId, ThreadId } from '../protocol/index.ts';
 import type { SessionContext } from '../rpc/rpc-session.ts';
 import { writeFileAtomic } from '../store/json-file.ts';
@@ -110,23 +111,10 @@ export class TerminalService {
 
   async #stop(terminals: Terminal[]): Promise<void> {
     const running = terminals.filter((t) => t.exited === null);
-    const exits = running.map(
-      (t) =>
-        new Promise<void>((resolve) => {
-          const check = setInterval(() => {
-            if (t.exited !== null) {
-              clearInterval(check);
-              resolve();
-            }
-          }, 20);
-        }),
+    await stopGracefully(
+      running.map((t) => ({ ask: () => t.hangUp(), force: () => t.kill(), stopped: t.ended })),
+      HANGUP_GRACE_MS,
     );
-    for (const terminal of running) terminal.hangUp();
-    const grace = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), HANGUP_GRACE_MS).unref());
-    if ((await Promise.race([Promise.all(exits), grace])) === 'timeout') {
-      for (const terminal of running) terminal.kill();
-      await Promise.all(exits);
-    }
     for (const terminal of terminals) {
       await this.#save(terminal);
       this.#terminals.delete(terminal.id);

@@ -52,6 +52,11 @@ export class Terminal {
   #flushTimer: NodeJS.Timeout | undefined;
   #paused = false;
   #exited: { exitCode: number | null } | null = null;
+  #markEnded: () => void = () => {};
+  /** Settles when the shell has exited. */
+  readonly ended = new Promise<void>((resolve) => {
+    this.#markEnded = resolve;
+  });
   #dirty = false;
   readonly #onExit: (terminal: Terminal) => void;
 
@@ -68,6 +73,7 @@ export class Terminal {
       for (const client of this.#clients.values()) {
         client.session.stream({ method: 'terminal/exited', params: { terminalId: this.id, exitCode: this.#exited.exitCode } });
       }
+      this.#markEnded();
       this.#onExit(this);
     });
   }
