@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** One measured figure, side by side with the raw operation it is compared with. */
 export interface BenchResult {
   readonly name: string;
@@ -44,4 +46,10 @@ export function median(samples: readonly number[]): number {
 
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
+}
+
+/** Proportional set size from /proc: what a process really costs when pages are shared. */
+export function pssMb(pid: number): number {
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  return Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1]) / 1024;
 }

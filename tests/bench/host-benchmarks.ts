@@ -7,7 +7,7 @@ import { PROTOCOL_VERSION } from '../../extensions/agent-host/src/protocol/index
 import { startServe } from '../helpers/host-process.ts';
 import { ROOT } from '../helpers/paths.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
-import { type BenchResult, median, percentile, result } from './harness.ts';
+import { type BenchResult, median, percentile, pssMb, result } from './harness.ts';
 
 /** Runs per figure; medians of this many are stable to a few percent on two cores. */
 const COLD_START_RUNS = 7;
@@ -38,13 +38,6 @@ async function stop(child: ChildProcess): Promise<void> {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await exited;
-}
-
-/** Proportional set size from /proc: what a process really costs when pages are shared. */
-function pssMb(pid: number): number {
-  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-  const kb = Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1]);
-  return kb / 1024;
 }
 
 const BARE_SERVER = `

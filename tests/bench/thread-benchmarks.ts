@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn as spawnPty } from 'node-pty';
 import { type AnyNotification, PROTOCOL_VERSION } from '../../extensions/agent-host/src/protocol/index.ts';
@@ -7,9 +7,10 @@ import { openBrowser } from '../helpers/browser.ts';
 import { git } from '../helpers/git-repo.ts';
 import { startServe } from '../helpers/host-process.ts';
 import { RpcClient } from '../helpers/rpc-client.ts';
+import { servedProject } from '../helpers/served-project.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { type BenchResult, median, percentile, result } from './harness.ts';
+import { type BenchResult, median, percentile, pssMb, result } from './harness.ts';
 
 /** The issue asks for a repository of at least 5,000 files. */
 const REPO_FILES = 5_000;
@@ -30,10 +31,6 @@ function buildRepo(path: string): string {
   git(path, 'add', '-A');
   git(path, 'commit', '-q', '-m', 'bench repo');
   return path;
-}
-
-function pssMb(pid: number): number {
-  return Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1]) / 1024;
 }
 
 /** Output of a terminal as one client received it. */
@@ -188,29 +185,8 @@ export async function threadBenchmarks(): Promise<BenchResult[]> {
   return results;
 }
 
-/** A served host with one project on a one-commit repository; everything goes when the scope ends. */
-async function hostWithEmptyProject(prefix: string) {
-  const dir = await tempDir(prefix);
-  git(dir.path, 'init', '-q', '-b', 'main', 'repo');
-  git(join(dir.path, 'repo'), 'commit', '-q', '--allow-empty', '-m', 'i');
-  const host = await startServe(join(dir.path, 'data'));
-  const client = await RpcClient.connect(host.rpcUrl);
-  await client.initialize();
-  const { project } = await client.request('project/add', { path: join(dir.path, 'repo') });
-  return {
-    host,
-    client,
-    project,
-    async [Symbol.asyncDispose]() {
-      await client[Symbol.asyncDispose]();
-      await host[Symbol.asyncDispose]();
-      await dir[Symbol.asyncDispose]();
-    },
-  };
-}
-
 export async function idleThreadMemory(): Promise<BenchResult> {
-  await using bench = await hostWithEmptyProject('grove-bench-idle-');
+  await using bench = await servedProject('repo');
   const { host, client, project } = bench;
   const pid = host.process.pid as number;
   await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -241,7 +217,7 @@ export async function terminalThroughput(): Promise<BenchResult[]> {
     pty.onExit(() => resolve(performance.now() - started));
   });
 
-  await using bench = await hostWithEmptyProject('grove-bench-term-');
+  await using bench = await servedProject('repo');
   const { host, client, project } = bench;
   const { thread } = await client.request('thread/create', { projectId: project.id, title: 'Flood' });
   const groveMs = await leanFlood(
@@ -308,7 +284,7 @@ export async function terminalToBrowser(): Promise<BenchResult> {
     pty.onExit(() => resolve(performance.now() - started));
   });
 
-  await using bench = await hostWithEmptyProject('grove-bench-browser-');
+  await using bench = await servedProject('repo');
   await bench.client.request('thread/create', { projectId: bench.project.id, title: 'Flood' });
   await using browser = await openBrowser();
   const { page } = browser;
