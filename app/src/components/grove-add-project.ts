@@ -1,5 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { messageOf } from '../error-message.ts';
 import { icon } from '../icons.ts';
 import { chooseFolder } from '../platform/neutralino.ts';
 import { dialogFormStyles, dialogStyles, fieldStyles, sharedStyles } from '../styles/shared.ts';
@@ -118,7 +119,7 @@ export class GroveAddProject extends LitElement {
       await this.addProject(path);
       this.dialog.close();
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+      this.error = messageOf(error);
       await this.updateComplete;
       this.input.focus();
     } finally {

@@ -1,5 +1,6 @@
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { messageOf } from '../error-message.ts';
 import { type IconName, icon } from '../icons.ts';
 import type { ResultOf, Thread, ThreadId } from '../protocol.ts';
 import { dialogFormStyles, dialogStyles, progressStyles, sharedStyles } from '../styles/shared.ts';
@@ -243,10 +244,6 @@ function joinWords(words: readonly string[]): string {
 /** "1 commit", "3 commits". */
 function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 declare global {

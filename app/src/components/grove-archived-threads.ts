@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
+import { messageOf } from '../error-message.ts';
 import { emit } from '../events.ts';
 import { icon } from '../icons.ts';
 import type { Thread, ThreadId } from '../protocol.ts';
@@ -235,7 +236,7 @@ export class GroveArchivedThreads extends LitElement {
         buttons[Math.min(index, buttons.length - 1)]?.focus();
       }
     } catch (error) {
-      this.errors = new Map([...this.errors, [threadId, error instanceof Error ? error.message : String(error)]]);
+      this.errors = new Map([...this.errors, [threadId, messageOf(error)]]);
     } finally {
       this.restoring = new Set([...this.restoring].filter((id) => id !== threadId));
     }

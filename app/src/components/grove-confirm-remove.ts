@@ -1,5 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { messageOf } from '../error-message.ts';
 import { icon } from '../icons.ts';
 import type { Project, ProjectId } from '../protocol.ts';
 import { dialogFormStyles, dialogStyles, sharedStyles } from '../styles/shared.ts';
@@ -87,7 +88,7 @@ export class GroveConfirmRemove extends LitElement {
       await this.removeProject(project.id);
       this.dialog.close();
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+      this.error = messageOf(error);
     } finally {
       this.isBusy = false;
     }

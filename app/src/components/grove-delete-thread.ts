@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { HostRequestError } from '../connection/host-request-error.ts';
+import { messageOf } from '../error-message.ts';
 import { icon } from '../icons.ts';
 import type { Thread, ThreadId } from '../protocol.ts';
 import { dialogFormStyles, dialogStyles, sharedStyles } from '../styles/shared.ts';
@@ -121,7 +122,7 @@ export class GroveDeleteThread extends LitElement {
         await this.updateComplete;
         this.input?.focus();
       } else {
-        this.error = error instanceof Error ? error.message : String(error);
+        this.error = messageOf(error);
       }
     } finally {
       this.isBusy = false;

@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { HostRequestError } from '../connection/host-request-error.ts';
+import { messageOf } from '../error-message.ts';
 import { icon } from '../icons.ts';
 import { hasModKey, modKeyLabel } from '../keyboard.ts';
 import type { ParamsOf, Project } from '../protocol.ts';
@@ -190,7 +191,7 @@ export class GroveNewThread extends LitElement {
       });
       this.dialog.close();
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = messageOf(error);
       const field = errorField(error);
       this.error = { field, message };
       await this.updateComplete;

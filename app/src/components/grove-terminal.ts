@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { StreamHandler } from '../connection/host-connection.ts';
+import { messageOf } from '../error-message.ts';
 import { emit } from '../events.ts';
 import { icon } from '../icons.ts';
 import type { AnyStreamNotification, MethodName, ParamsOf, ResultOf, TerminalId, ThreadId } from '../protocol.ts';
@@ -502,10 +503,6 @@ export class GroveTerminal extends LitElement {
 
 function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, Math.floor(value) || min));
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function ignore(): void {

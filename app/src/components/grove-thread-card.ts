@@ -1,5 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { messageOf } from '../error-message.ts';
 import { emit } from '../events.ts';
 import { icon } from '../icons.ts';
 import { lastLine } from '../plain-text.ts';
@@ -307,7 +308,7 @@ export class GroveThreadCard extends LitElement {
     try {
       await this.restoreThread(threadId);
     } catch (error) {
-      this.restoreError = error instanceof Error ? error.message : String(error);
+      this.restoreError = messageOf(error);
     } finally {
       this.isRestoring = false;
     }

@@ -9,6 +9,7 @@ import { progressStyles, sharedStyles } from '../styles/shared.ts';
 import { offersArchive, STATUS_LOOKS } from '../thread-status.ts';
 import type { GroveTerminal, TerminalHost } from './grove-terminal.ts';
 import './grove-terminal.ts';
+import { messageOf } from '../error-message.ts';
 
 /** How much of the setup log the view shows; the whole log is in the data dir. */
 const SETUP_LINES = 200;
@@ -436,7 +437,7 @@ export class GroveThreadView extends LitElement {
       // The button is gone with the notice; the terminal that replaced it takes focus.
       if (this.thread?.id === threadId) await this.focusTerminal();
     } catch (error) {
-      if (this.thread?.id === threadId) this.restoreError = error instanceof Error ? error.message : String(error);
+      if (this.thread?.id === threadId) this.restoreError = messageOf(error);
     } finally {
       this.isRestoring = false;
     }

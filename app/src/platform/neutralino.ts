@@ -1,3 +1,4 @@
+import { messageOf } from '../error-message.ts';
 import { HOST_EXTENSION_ID, RELAY_EVENTS } from '../protocol.ts';
 
 /**
@@ -55,7 +56,7 @@ export async function askHostAddress(signal: AbortSignal): Promise<HostAddress> 
     // after the window is reached as soon as it is up.
     nl.extensions.dispatch(HOST_EXTENSION_ID, RELAY_EVENTS.hello, {}).catch((error: unknown) => {
       cleanup();
-      reject(new Error(`The Grove host extension is not running (${describe(error)}).`));
+      reject(new Error(`The Grove host extension is not running (${messageOf(error)}).`));
     });
   });
 }
@@ -77,9 +78,4 @@ function parseAddress(detail: unknown): HostAddress | null {
   const { url, token } = detail as Record<string, unknown>;
   if (typeof url !== 'string' || typeof token !== 'string') return null;
   return { url, token };
-}
-
-function describe(error: unknown): string {
-  if (typeof error === 'object' && error !== null && 'message' in error) return String(error.message);
-  return String(error);
 }
