@@ -74,7 +74,7 @@ describe('recovery after a crash', () => {
 
     expect(second.threads.list()[0]).toMatchObject({
       status: 'interrupted',
-      problem: { message: expect.stringMatching(/Move it away/) },
+      problem: { code: 'worktree_path_taken', message: expect.stringMatching(/Move it away/) },
     });
     expect(readFileSync(join(thread.worktreePath, 'theirs.txt'), 'utf8')).toBe('not ours\n');
   });

@@ -34,6 +34,7 @@ export const ErrorCodeSchema = z.enum([
   'confirmation_required',
   'worktree_conflicts',
   'worktree_missing',
+  'worktree_path_taken',
   'snapshot_mismatch',
   'git_failed',
   'settings_invalid',

@@ -323,7 +323,7 @@ export class ThreadService {
       const { snapshot } = thread;
       if (existsSync(thread.worktreePath)) {
         throw new HostError(
-          'thread_busy',
+          'worktree_path_taken',
           `${thread.worktreePath} already exists, so Grove will not restore over it. Move that folder away, then restore again.`,
           { path: thread.worktreePath },
         );
@@ -410,8 +410,9 @@ export class ThreadService {
       if (registered === undefined && existsSync(thread.worktreePath)) {
         // A folder git does not know as a worktree: leave it and say so.
         throw new HostError(
-          'thread_busy',
+          'worktree_path_taken',
           `Creation was interrupted, and ${thread.worktreePath} holds files Grove did not make. Move it away and create the thread again.`,
+          { path: thread.worktreePath },
         );
       }
       if (registered === undefined) {
