@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
+import { branchOf } from '../helpers/branch-of.ts';
 import { openBrowser } from '../helpers/browser.ts';
 import { git, makeRepo } from '../helpers/git-repo.ts';
 import { startServe } from '../helpers/host-process.ts';
@@ -97,7 +98,7 @@ describe('a thread’s whole life in Chromium, as issue 3 describes it', () => {
     await page.getByRole('button', { name: 'Delete Clean', exact: true }).click();
     await page.getByRole('dialog', { name: 'Delete Clean?' }).getByRole('button', { name: 'Delete', exact: true }).click();
     await page.getByRole('article', { name: 'Clean', exact: true }).waitFor({ state: 'detached', timeout: 15_000 });
-    expect(git(repo, 'branch', '--list', clean.branch).trim()).toBe('');
+    expect(git(repo, 'branch', '--list', branchOf(clean)).trim()).toBe('');
 
     await page.getByRole('article', { name: 'Busy', exact: true }).click();
     await page.getByRole('button', { name: 'Delete Busy', exact: true }).click();
@@ -115,6 +116,6 @@ describe('a thread’s whole life in Chromium, as issue 3 describes it', () => {
     await forGood.click();
     await page.getByRole('article', { name: 'Busy', exact: true }).waitFor({ state: 'detached', timeout: 15_000 });
     expect(existsSync(busy.worktreePath)).toBe(false);
-    expect(git(repo, 'branch', '--list', busy.branch).trim()).toBe('');
+    expect(git(repo, 'branch', '--list', branchOf(busy)).trim()).toBe('');
   });
 });

@@ -2,6 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { Thread } from '../../extensions/agent-host/src/protocol/index.ts';
+import { branchOf } from '../helpers/branch-of.ts';
 import { git, makeRepo } from '../helpers/git-repo.ts';
 import { startServe } from '../helpers/host-process.ts';
 import { RpcClient } from '../helpers/rpc-client.ts';
@@ -42,7 +43,7 @@ describe('the git watcher', () => {
 
     git(thread.worktreePath, 'switch', '-q', '-c', 'someone-else');
     await waitFor('the switched branch', () => gitOf()?.head === 'someone-else');
-    git(thread.worktreePath, 'switch', '-q', thread.branch);
+    git(thread.worktreePath, 'switch', '-q', branchOf(thread));
 
     rmSync(thread.worktreePath, { recursive: true, force: true });
     await waitFor('the missing worktree', () => gitOf()?.present === false);

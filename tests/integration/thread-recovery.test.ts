@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { takeSnapshot } from '../../extensions/agent-host/src/git/worktrees.ts';
@@ -7,6 +7,7 @@ import { StateHub } from '../../extensions/agent-host/src/host/state-hub.ts';
 import { ProjectService } from '../../extensions/agent-host/src/projects/project-service.ts';
 import type { Thread } from '../../extensions/agent-host/src/protocol/index.ts';
 import { ThreadService } from '../../extensions/agent-host/src/threads/thread-service.ts';
+import { branchOf } from '../helpers/branch-of.ts';
 import { git, makeRepo } from '../helpers/git-repo.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
@@ -43,7 +44,7 @@ describe('recovery after a crash', () => {
     // The crash: both records still say creating; one got as far as its branch, the other not at all.
     git(repo, 'worktree', 'remove', madeBranch.worktreePath);
     git(repo, 'worktree', 'remove', nothingMade.worktreePath);
-    git(repo, 'branch', '-D', nothingMade.branch);
+    git(repo, 'branch', '-D', branchOf(nothingMade));
     leaveRecord(dataDir, { ...madeBranch, status: 'creating' });
     leaveRecord(dataDir, { ...nothingMade, status: 'creating' });
 
@@ -90,7 +91,7 @@ describe('recovery after a crash', () => {
     const snapshot = await takeSnapshot(thread.worktreePath, 'grove: archive');
     const ref = `refs/grove/snapshots/${thread.id}/1`;
     git(repo, 'update-ref', ref, snapshot.commit);
-    leaveRecord(dataDir, { ...thread, status: 'archived', snapshot: { ...snapshot, ref, takenAt: 1, from: 'queued' } });
+    leaveRecord(dataDir, { ...thread, status: 'archived', snapshot: { ...snapshot, ref, takenAt: Date.now(), from: 'queued' } });
     // …and the person wrote more before the host came back.
     writeFileSync(join(thread.worktreePath, 'later.txt'), 'second\n');
 
@@ -105,5 +106,56 @@ describe('recovery after a crash', () => {
     expect(git(repo, 'for-each-ref', '--format=%(refname)', `refs/grove/snapshots/${thread.id}`).trim().split('\n')).toHaveLength(
       2,
     );
+  });
+
+  test('an archive killed after its reset, before its clean, keeps the changes the reset undid', async () => {
+    await using dir = await tempDir();
+    const repo = makeRepo(join(dir.path, 'repo'));
+    const dataDir = join(dir.path, 'data');
+    const first = await services(dataDir);
+    const project = await first.projects.add(repo);
+    const thread = await first.threads.create({ projectId: project.id, title: 'Reset, not cleaned', prompt: '' });
+    writeFileSync(join(thread.worktreePath, 'file-0.txt'), 'edited\n');
+    writeFileSync(join(thread.worktreePath, 'untracked.txt'), 'new\n');
+    const snapshot = await takeSnapshot(thread.worktreePath, 'grove: archive');
+    const ref = `refs/grove/snapshots/${thread.id}/1`;
+    git(repo, 'update-ref', ref, snapshot.commit);
+    leaveRecord(dataDir, { ...thread, status: 'archived', snapshot: { ...snapshot, ref, takenAt: Date.now(), from: 'queued' } });
+    // The removal's `git reset --hard` ran; the host was killed before its `git clean`.
+    git(thread.worktreePath, 'reset', '--hard', '--quiet');
+
+    const second = await services(dataDir);
+    await second.threads.recover();
+    expect(existsSync(thread.worktreePath)).toBe(false);
+
+    await second.threads.restore(thread.id);
+    expect(readFileSync(join(thread.worktreePath, 'file-0.txt'), 'utf8')).toBe('edited\n');
+    expect(readFileSync(join(thread.worktreePath, 'untracked.txt'), 'utf8')).toBe('new\n');
+    // Nothing was written after the snapshot, so no second one was needed.
+    expect(git(repo, 'for-each-ref', '--format=%(refname)', `refs/grove/snapshots/${thread.id}`).trim()).toBe(ref);
+  });
+
+  test('an archive killed inside `git worktree remove`, after the folder went, restores all the same', async () => {
+    await using dir = await tempDir();
+    const repo = makeRepo(join(dir.path, 'repo'));
+    const dataDir = join(dir.path, 'data');
+    const first = await services(dataDir);
+    const project = await first.projects.add(repo);
+    const thread = await first.threads.create({ projectId: project.id, title: 'Folder gone', prompt: '' });
+    writeFileSync(join(thread.worktreePath, 'kept.txt'), 'kept\n');
+    const snapshot = await takeSnapshot(thread.worktreePath, 'grove: archive');
+    const ref = `refs/grove/snapshots/${thread.id}/1`;
+    git(repo, 'update-ref', ref, snapshot.commit);
+    leaveRecord(dataDir, { ...thread, status: 'archived', snapshot: { ...snapshot, ref, takenAt: Date.now(), from: 'queued' } });
+    // `git worktree remove` deletes the folder, then git's record of it: killed in between.
+    rmSync(thread.worktreePath, { recursive: true });
+    expect(git(repo, 'worktree', 'list', '--porcelain')).toContain(`worktree ${thread.worktreePath}\n`);
+
+    const second = await services(dataDir);
+    await second.threads.recover();
+    const restored = await second.threads.restore(thread.id);
+
+    expect(restored.status).toBe('queued');
+    expect(readFileSync(join(thread.worktreePath, 'kept.txt'), 'utf8')).toBe('kept\n');
   });
 });

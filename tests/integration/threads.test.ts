@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { Thread } from '../../extensions/agent-host/src/protocol/index.ts';
+import { branchOf } from '../helpers/branch-of.ts';
 import { git, makeRepo } from '../helpers/git-repo.ts';
 import { startServe } from '../helpers/host-process.ts';
 import { RpcClient, RpcError } from '../helpers/rpc-client.ts';
@@ -121,7 +122,7 @@ describe('threads', () => {
       from: 'queued',
     });
     expect(existsSync(thread.worktreePath)).toBe(false);
-    expect(git(repo, 'branch', '--list', thread.branch).trim()).toBe(thread.branch);
+    expect(git(repo, 'branch', '--list', branchOf(thread)).trim()).toBe(thread.branch);
 
     const restored = (await client.request('thread/restore', { threadId: thread.id })).thread;
     expect(restored.status).toBe('queued');
@@ -163,7 +164,7 @@ describe('threads', () => {
 
     await client.request('thread/delete', { threadId: clean.id });
     expect(existsSync(clean.worktreePath)).toBe(false);
-    expect(git(repo, 'branch', '--list', clean.branch).trim()).toBe('');
+    expect(git(repo, 'branch', '--list', branchOf(clean)).trim()).toBe('');
 
     for (const confirmBranch of [undefined, 'grove/wrong']) {
       expect(
@@ -174,7 +175,7 @@ describe('threads', () => {
       });
     }
     expect(existsSync(join(busy.worktreePath, 'draft.txt'))).toBe(true);
-    await client.request('thread/delete', { threadId: busy.id, confirmBranch: busy.branch });
+    await client.request('thread/delete', { threadId: busy.id, confirmBranch: branchOf(busy) });
     expect(existsSync(busy.worktreePath)).toBe(false);
     const [ref] = git(repo, 'for-each-ref', '--format=%(refname)', `refs/grove/snapshots/${busy.id}`).trim().split('\n');
     expect(git(repo, 'show', `${ref}:draft.txt`)).toBe('unsaved idea\n');
@@ -182,7 +183,7 @@ describe('threads', () => {
     expect(await client.request('thread/delete', { threadId: archived.id }).catch(wire)).toMatchObject({
       code: 'confirmation_required',
     });
-    await client.request('thread/delete', { threadId: archived.id, confirmBranch: archived.branch });
+    await client.request('thread/delete', { threadId: archived.id, confirmBranch: branchOf(archived) });
 
     const { state } = await client.initialize();
     expect(state.threads).toEqual([]);

@@ -2,7 +2,7 @@ import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { messageOf } from '../error-message.ts';
 import { type IconName, icon } from '../icons.ts';
-import type { ResultOf, Thread, ThreadId } from '../protocol.ts';
+import { checkoutName, type ResultOf, type Thread, type ThreadId } from '../protocol.ts';
 import { dialogFormStyles, dialogStyles, progressStyles, sharedStyles } from '../styles/shared.ts';
 
 export type Preflight = ResultOf<'thread/preflight'>;
@@ -219,7 +219,14 @@ function stakes(thread: Thread, p: Preflight): Stake[] {
     });
   }
   if (p.unpushed !== null && p.unpushed > 0) list.push({ icon: 'commit', text: `${count(p.unpushed, 'commit')} not pushed.` });
-  list.push({ icon: 'branch', text: html`Branch <span class="mono">${thread.branch}</span> stays.` });
+  list.push(
+    thread.branch === null
+      ? {
+          icon: 'commit',
+          text: html`No branch (detached HEAD at <span class="mono">${checkoutName(thread)}</span>): the snapshot keeps its commits.`,
+        }
+      : { icon: 'branch', text: html`Branch <span class="mono">${thread.branch}</span> stays.` },
+  );
   return list;
 }
 

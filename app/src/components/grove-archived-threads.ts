@@ -4,7 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { messageOf } from '../error-message.ts';
 import { emit } from '../events.ts';
 import { icon } from '../icons.ts';
-import type { Thread, ThreadId } from '../protocol.ts';
+import { checkoutLabel, type Thread, type ThreadId } from '../protocol.ts';
 import { fullTime, relativeTime } from '../relative-time.ts';
 import { sharedStyles } from '../styles/shared.ts';
 
@@ -207,7 +207,7 @@ export class GroveArchivedThreads extends LitElement {
     const error = this.errors.get(thread.id);
     return html`<li>
       <span class="title" title=${thread.title}>${thread.title}</span>
-      <span class="branch">${icon('branch')}<span class="mono">${thread.branch}</span></span>
+      <span class="branch">${icon(thread.branch === null ? 'commit' : 'branch')}<span class="mono">${checkoutLabel(thread)}</span></span>
       <time datetime=${new Date(archivedAt).toISOString()} title=${`Archived ${fullTime(archivedAt)}`}>
         Archived ${relativeTime(archivedAt, this.now)}
       </time>

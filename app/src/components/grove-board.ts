@@ -3,10 +3,19 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { emit } from '../events.ts';
 import { icon } from '../icons.ts';
-import { BOARD_COLUMNS, type BoardColumn, type Project, type Thread, type ThreadId } from '../protocol.ts';
+import {
+  type AdoptableWorktree,
+  BOARD_COLUMNS,
+  type BoardColumn,
+  type Project,
+  type ProjectId,
+  type Thread,
+  type ThreadId,
+} from '../protocol.ts';
 import { RELATIVE_TIME_REFRESH_MS } from '../relative-time.ts';
 import { sharedStyles } from '../styles/shared.ts';
 import type { GroveThreadCard } from './grove-thread-card.ts';
+import './grove-adopt-worktrees.ts';
 import './grove-archived-threads.ts';
 import './grove-thread-card.ts';
 
@@ -27,10 +36,10 @@ interface ColumnCards {
 }
 
 /**
- * One project's board: its header (name, path, default branch, New thread), a column per
- * group of thread statuses, and the archived threads folded underneath. The cards share
- * one Tab stop: arrow keys move between them (up and down in a column, left and right
- * across columns), Home and End jump within a column.
+ * One project's board: its header (name, path, default branch, worktrees made outside Grove
+ * to adopt, New thread), a column per group of thread statuses, and the archived threads
+ * folded underneath. The cards share one Tab stop: arrow keys move between them (up and
+ * down in a column, left and right across columns), Home and End jump within a column.
  *
  * @fires grove-new-thread - The New thread button was pressed.
  */
@@ -225,8 +234,14 @@ export class GroveBoard extends LitElement {
   @property({ attribute: false }) threads: readonly Thread[] = [];
   /** Brings an archived thread back; rejects with an error whose message a person can act on. */
   @property({ attribute: false }) restoreThread: ((threadId: ThreadId) => Promise<void>) | null = null;
+  /** Lists the project's worktrees made outside Grove (`project/worktrees`). */
+  @property({ attribute: false }) listWorktrees: ((projectId: ProjectId) => Promise<readonly AdoptableWorktree[]>) | null = null;
+  /** Adopts one as a thread (`thread/adopt`), resolving with its id. */
+  @property({ attribute: false }) adoptWorktree: ((projectId: ProjectId, path: string) => Promise<ThreadId>) | null = null;
   /** The thread the thread view shows, if any; its card is marked. */
   @property({ attribute: false }) openThreadId: ThreadId | null = null;
+  /** Requests waiting for a person, per thread: each card's badge. */
+  @property({ attribute: false }) pendingApprovals: ReadonlyMap<ThreadId, number> = new Map();
 
   /** The card that holds the board's one Tab stop. */
   @state() private activeId: ThreadId | null = null;
@@ -247,6 +262,11 @@ export class GroveBoard extends LitElement {
     super.disconnectedCallback();
     clearInterval(this.#clock);
     this.#clock = undefined;
+  }
+
+  /** The adopt dialog is open and asking something. */
+  get isAsking(): boolean {
+    return this.renderRoot.querySelector('grove-adopt-worktrees')?.isOpen ?? false;
   }
 
   /** Moves keyboard focus to one thread's card, e.g. the one just created. */
@@ -294,6 +314,8 @@ export class GroveBoard extends LitElement {
             </span>
           </div>
         </div>
+        <grove-adopt-worktrees .project=${project} .threads=${this.threads} .listWorktrees=${this.listWorktrees}
+          .adoptWorktree=${this.adoptWorktree} .onAdopted=${this.#onAdopted}></grove-adopt-worktrees>
         <button class="btn primary" title="New thread (N)" aria-keyshortcuts="N"
           @click=${() => emit(this, 'grove-new-thread', { projectId: project.id })}>${icon('plus')}New thread</button>
       </header>
@@ -344,6 +366,7 @@ export class GroveBoard extends LitElement {
                 (t) => t.id,
                 (t) => html`<li><grove-thread-card data-id=${t.id} .thread=${t} .now=${this.now}
                   .isTabStop=${t.id === activeId} .isOpen=${t.id === this.openThreadId}
+                  .pendingApprovals=${this.pendingApprovals.get(t.id) ?? 0}
                   .restoreThread=${this.restoreThread}></grove-thread-card></li>`,
               )}
             </ul>`
@@ -378,6 +401,11 @@ export class GroveBoard extends LitElement {
     await this.updateComplete;
     const isArchiveEmpty = !this.threads.some((t) => t.projectId === this.project?.id && t.status === 'archived');
     if (isArchiveEmpty && document.activeElement === document.body) await this.focusThread(threadId);
+  };
+
+  /** The adopt dialog closed with nothing left to adopt: focus goes to the new card (a task later, once the dialog let go). */
+  readonly #onAdopted = (threadId: ThreadId): void => {
+    setTimeout(() => void this.focusThread(threadId), 0);
   };
 
   readonly #onFocusin = (event: FocusEvent): void => {

@@ -3,13 +3,13 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { HostRequestError } from '../connection/host-request-error.ts';
 import { messageOf } from '../error-message.ts';
 import { icon } from '../icons.ts';
-import type { Thread, ThreadId } from '../protocol.ts';
+import { checkoutName, type Thread, type ThreadId } from '../protocol.ts';
 import { dialogFormStyles, dialogStyles, sharedStyles } from '../styles/shared.ts';
 
 /**
  * Deletes a thread for good. The host decides what is at stake: a thread with nothing to
  * lose goes at once; otherwise the host says what would go, and the person must type the
- * branch name before it will.
+ * branch name (for a detached HEAD, its commit) before it will.
  */
 @customElement('grove-delete-thread')
 export class GroveDeleteThread extends LitElement {
@@ -76,7 +76,8 @@ export class GroveDeleteThread extends LitElement {
   override render() {
     const thread = this.thread;
     const needsName = this.stake !== '';
-    const canDelete = !this.isBusy && (!needsName || this.typed === thread?.branch);
+    const name = thread ? checkoutName(thread) : '';
+    const canDelete = !this.isBusy && (!needsName || this.typed === name);
     return html`<dialog aria-labelledby="delete-title" @cancel=${(e: Event) => this.isBusy && e.preventDefault()}>
       ${
         thread
@@ -84,14 +85,18 @@ export class GroveDeleteThread extends LitElement {
               <header><h2 id="delete-title">Delete ${thread.title}?</h2></header>
               <div class="body">
                 <p>
-                  Its worktree, its branch <span class="mono">${thread.branch}</span> and its record go for good.
+                  ${
+                    thread.branch === null
+                      ? html`Its worktree (a detached HEAD at <span class="mono">${name}</span>) and its record go for good.`
+                      : html`Its worktree, its branch <span class="mono">${thread.branch}</span> and its record go for good.`
+                  }
                   Archive instead to keep them.
                 </p>
                 ${
                   needsName
                     ? html`<p class="stake" role="alert">${this.stake}</p>
-                        <label for="confirm-branch">Type the branch name to delete it anyway</label>
-                        <input id="confirm-branch" class="mono" autocomplete="off" spellcheck="false" placeholder=${thread.branch}
+                        <label for="confirm-branch">Type the ${thread.branch === null ? 'commit' : 'branch name'} to delete it anyway</label>
+                        <input id="confirm-branch" class="mono" autocomplete="off" spellcheck="false" placeholder=${name}
                           .value=${this.typed} @input=${(e: InputEvent) => (this.typed = (e.target as HTMLInputElement).value)} />`
                     : nothing
                 }

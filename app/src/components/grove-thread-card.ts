@@ -4,7 +4,7 @@ import { messageOf } from '../error-message.ts';
 import { emit } from '../events.ts';
 import { icon } from '../icons.ts';
 import { lastLine } from '../plain-text.ts';
-import type { Thread, ThreadId, ThreadSetup } from '../protocol.ts';
+import { checkoutLabel, type Thread, type ThreadId, type ThreadSetup } from '../protocol.ts';
 import { fullTime, relativeTime } from '../relative-time.ts';
 import { sharedStyles } from '../styles/shared.ts';
 import { offersArchive, STATUS_LOOKS } from '../thread-status.ts';
@@ -129,6 +129,28 @@ export class GroveThreadCard extends LitElement {
         color: var(--status-waiting);
       }
 
+      .badge {
+        display: inline-flex;
+        align-self: flex-start;
+        align-items: center;
+        gap: 4px;
+        margin: 1px 0 0;
+        padding: 0 7px 0 5px;
+        border-radius: 999px;
+        background: color-mix(in srgb, var(--status-waiting) 16%, transparent);
+        color: var(--fg);
+        font-size: var(--text-xs);
+        font-weight: 600;
+        line-height: 18px;
+        font-variant-numeric: tabular-nums;
+      }
+
+      .badge .icon {
+        width: 12px;
+        height: 12px;
+        color: var(--status-waiting);
+      }
+
       .fix {
         display: flex;
         flex-direction: column;
@@ -212,6 +234,8 @@ export class GroveThreadCard extends LitElement {
   @property({ type: Boolean, attribute: false }) isTabStop = false;
   /** The thread view shows this thread. */
   @property({ type: Boolean, attribute: false }) isOpen = false;
+  /** Requests of this thread waiting for a person: a badge says how many. */
+  @property({ type: Number, attribute: false }) pendingApprovals = 0;
   /** Brings back a worktree deleted outside Grove (the host re-adds its branch's checkout). */
   @property({ attribute: false }) restoreThread: ((threadId: ThreadId) => Promise<void>) | null = null;
 
@@ -240,8 +264,9 @@ export class GroveThreadCard extends LitElement {
         <span class="dot ${isCreating ? 'is-busy' : ''}" style="--dot: ${look.colour}"></span>
         <h4>${thread.title}</h4>
       </div>
-      <div class="branch" title=${`Branch ${thread.branch}, from ${thread.base.ref}`}>
-        ${icon('branch')}<span class="mono">${thread.branch}</span>
+      ${this.pendingApprovals > 0 ? html`<p class="badge">${icon('inbox')}${this.pendingApprovals} to approve</p>` : nothing}
+      <div class="branch" title=${checkoutTitle(thread)}>
+        ${icon(thread.branch === null ? 'commit' : 'branch')}<span class="mono">${checkoutLabel(thread)}</span>
       </div>
       ${this.#renderGit(thread)}
       ${thread.problem ? html`<p class="problem" title=${thread.problem.message}>${thread.problem.message}</p>` : nothing}
@@ -332,6 +357,12 @@ export class GroveThreadCard extends LitElement {
     event.preventDefault();
     this.focusCard();
   };
+}
+
+/** "Branch grove/x, from main", and whether the worktree was adopted. */
+function checkoutTitle(thread: Thread): string {
+  const what = thread.branch === null ? checkoutLabel(thread) : `Branch ${thread.branch}`;
+  return `${what}, from ${thread.base.ref}${thread.adopted ? '. Adopted: made outside Grove' : ''}`;
 }
 
 function setupFailure(setup: ThreadSetup): string {

@@ -43,13 +43,14 @@ export class GitCommandError extends Error {
 /**
  * Runs one git command in `cwd` and returns its stdout; any non-zero exit rejects with
  * git's stderr. `env` adds Grove's own git variables (a temporary index, the snapshot
- * identity). Grove runs git directly: simple-git added ~50 ms to every command that prints
- * nothing (measured: update-ref 62 ms vs 4 ms raw), which every quiet probe, snapshot and
- * background status paid, and it took a silent non-zero exit for success.
+ * identity); `input` is its stdin (empty otherwise). Grove runs git directly: simple-git
+ * added ~50 ms to every command that prints nothing (measured: update-ref 62 ms vs 4 ms
+ * raw), which every quiet probe, snapshot and background status paid, and it took a silent
+ * non-zero exit for success.
  */
-export function git(cwd: string, args: string[], env?: Record<string, string>): Promise<string> {
+export function git(cwd: string, args: string[], env?: Record<string, string>, input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       'git',
       args,
       { cwd, env: environment(env), encoding: 'utf8', maxBuffer: MAX_OUTPUT_BYTES, timeout: TIMEOUT_MS, windowsHide: true },
@@ -58,6 +59,9 @@ export function git(cwd: string, args: string[], env?: Record<string, string>): 
         else reject(new GitCommandError(args, stderr.trim() || error.message, { cause: error }));
       },
     );
+    // `input` feeds commands that read stdin (`update-index --index-info`); git's exit reports any failure.
+    child.stdin?.on('error', () => {});
+    child.stdin?.end(input);
   });
 }
 

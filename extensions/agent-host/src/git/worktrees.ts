@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { GitCommandError, git, gitSucceeds } from './git.ts';
@@ -65,6 +65,11 @@ export async function addWorktreeForBranch(repo: string, path: string, branch: s
   await git(repo, ['worktree', 'add', '--quiet', '--', path, branch]);
 }
 
+/** Checks out `commit` on a detached HEAD in a new worktree at `path` (an adopted worktree that had no branch). */
+export async function addDetachedWorktree(repo: string, path: string, commit: string): Promise<void> {
+  await git(repo, ['worktree', 'add', '--quiet', '--detach', '--', path, commit]);
+}
+
 /**
  * Captures the index and every not-ignored file of `worktree` as commits, touching neither:
  * the files go through a temporary copy of the index (`git add -A` there), as `git stash -u`
@@ -114,10 +119,80 @@ export async function verifySnapshot(worktree: string, snapshot: Snapshot): Prom
 }
 
 /**
+ * For an archive whose worktree removal was cut short (a crash during its reset, clean or
+ * remove, or during a restore, which leaves a checkout to take away again): a snapshot
+ * holding `snapshot` plus whatever the worktree has now that HEAD does not. Grove's own
+ * removal only ever turns files back into HEAD's or deletes untracked ones, so a file that
+ * differs from HEAD now is either the snapshot's already or was written since (kept, the
+ * newer winning), and a file missing now keeps its snapshot version, since Grove may be
+ * what deleted it. Returns `snapshot` itself when there is nothing new.
+ */
+export async function extendSnapshot(worktree: string, snapshot: Snapshot, message: string): Promise<Snapshot> {
+  const now = await takeSnapshot(worktree, message);
+  if (now.workTree === snapshot.workTree) return snapshot;
+  // `--diff-filter=AMT` leaves deletions out: what exists now with content other than HEAD's.
+  const raw = await git(worktree, ['diff-tree', '-r', '-z', '--no-renames', '--diff-filter=AMT', now.head, now.workTree]);
+  const parts = raw.split('\0');
+  const entries: string[] = [];
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    // ":<old mode> <new mode> <old blob> <new blob> <status>", then the path.
+    const [, mode, , blob] = (parts[i] ?? '').split(' ');
+    entries.push(`${mode} ${blob}\t${parts[i + 1]}`);
+  }
+  if (entries.length === 0) return snapshot;
+  const scratch = await mkdtemp(join(tmpdir(), 'grove-extend-'));
+  try {
+    const env = { GIT_INDEX_FILE: join(scratch, 'index'), ...SNAPSHOT_IDENTITY };
+    await git(worktree, ['read-tree', snapshot.workTree], env);
+    await git(worktree, ['update-index', '-z', '--replace', '--index-info'], env, `${entries.join('\0')}\0`);
+    const workTree = (await git(worktree, ['write-tree'], env)).trim();
+    if (workTree === snapshot.workTree) return snapshot;
+    const indexCommit = (await git(worktree, ['rev-parse', '--verify', `${snapshot.commit}^2`])).trim();
+    const commit = (await git(worktree, ['commit-tree', workTree, '-p', now.head, '-p', indexCommit, '-m', message], env)).trim();
+    return { commit, head: now.head, indexTree: snapshot.indexTree, workTree };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Bytes a checkout of `commit` writes, roughly: each file rounded up to the 4 KiB block most filesystems store it in. */
+export async function checkoutSize(repo: string, commit: string): Promise<number> {
+  const BLOCK = 4096;
+  let bytes = 0;
+  for (const entry of (await git(repo, ['ls-tree', '-r', '-l', '-z', commit])).split('\0')) {
+    // "<mode> <type> <object> <padded size>\t<path>"; a submodule's size is "-".
+    const size = Number(entry.split('\t')[0]?.trim().split(/\s+/)[3]);
+    if (Number.isFinite(size)) bytes += Math.ceil(size / BLOCK) * BLOCK;
+  }
+  return bytes;
+}
+
+/**
+ * Whether `path` is the top folder of a worktree of `repo`. Checked before anything resets
+ * files: a folder that took a worktree's place, or a plain folder inside another
+ * repository (where git would act on that repository), must never be touched.
+ */
+export async function isWorktreeOf(repo: string, path: string): Promise<boolean> {
+  const ask = (cwd: string) =>
+    git(cwd, ['rev-parse', '--path-format=absolute', '--git-common-dir', '--show-toplevel']).then(
+      (out) => out.replace(/\n$/, '').split('\n'),
+      () => null,
+    );
+  const [ours, theirs] = await Promise.all([ask(repo), ask(path)]);
+  if (ours === null || theirs === null || ours[0] !== theirs[0] || theirs[1] === undefined) return false;
+  const [top, wanted] = await Promise.all([realpath(theirs[1]), realpath(path)]);
+  return top === wanted;
+}
+
+/**
  * Removes a worktree whose every not-ignored file is in a verified snapshot: resets it to
  * HEAD and deletes the untracked files so that `git worktree remove` runs without --force.
+ * Refuses, changing nothing, when `worktree` is not a worktree of `repo`.
  */
 export async function removeSnapshottedWorktree(repo: string, worktree: string): Promise<void> {
+  if (!(await isWorktreeOf(repo, worktree))) {
+    throw new Error(`${worktree} is not a worktree of ${repo}; nothing there was changed.`);
+  }
   await git(worktree, ['reset', '--hard', '--quiet', 'HEAD']);
   await git(worktree, ['clean', '-d', '--force', '--quiet']);
   await git(repo, ['worktree', 'remove', '--', worktree]);

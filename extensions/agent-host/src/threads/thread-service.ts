@@ -1,43 +1,57 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { GitCommandError, git } from '../git/git.ts';
+import { listWorktrees, type WorktreeEntry } from '../git/worktree-list.ts';
+import { settleWorktree } from '../git/worktree-locks.ts';
 import {
+  addDetachedWorktree,
   addWorktree,
   addWorktreeForBranch,
   applySnapshot,
   branchExists,
+  checkoutSize,
+  extendSnapshot,
+  isWorktreeOf,
   type Preflight,
   preflight,
   removeSnapshottedWorktree,
   resolveCommit,
+  type Snapshot,
   takeSnapshot,
   verifySnapshot,
 } from '../git/worktrees.ts';
-import { HostError } from '../host/host-error.ts';
+import { errnoCode, HostError } from '../host/host-error.ts';
 import { log } from '../host/log.ts';
 import { KeyedMutex } from '../host/mutex.ts';
 import type { ProcessRegistry } from '../host/process-registry.ts';
 import type { StateHub } from '../host/state-hub.ts';
 import type { ProjectService } from '../projects/project-service.ts';
 import {
+  type AdoptableWorktree,
   ARCHIVABLE_STATUSES,
+  checkoutName,
   type Project,
   type Thread,
   type ThreadId,
   ThreadSchema,
+  type ThreadSetup,
   type ThreadStatus,
 } from '../protocol/index.ts';
+import { formatBytes, freeBytes } from '../store/disk-space.ts';
 import { readJson, removeStaleTemps, writeJsonAtomic } from '../store/json-file.ts';
+import { adoptableWorktree, adoptableWorktrees } from './adoptable-worktrees.ts';
 import { readProjectSettings } from './project-settings.ts';
+import { realPathOf } from './real-path.ts';
 import { slugify, uniqueSlug } from './slug.ts';
 import { copyIncludedFiles, runSetup } from './thread-setup.ts';
+import { worktreeFolder } from './worktree-location.ts';
 
 export interface ThreadPaths {
   /** One JSON file per thread. */
   readonly records: string;
-  /** `<worktrees>/<project>/<thread slug>`. */
+  /** `<worktrees>/<project>/<thread slug>`: where worktrees go unless a project chooses its own folder. */
   readonly worktrees: string;
 }
 
@@ -49,6 +63,19 @@ const FIRST_PORT = 4100;
 const PORTS_PER_THREAD = 10;
 
 const ARCHIVABLE: ReadonlySet<ThreadStatus> = new Set(ARCHIVABLE_STATUSES);
+
+/**
+ * A killed host's git commands run on after it, and one may still be at work when recovery
+ * starts (deleting files under a `git add`, removing the folder being looked at). A recovery
+ * step that fails is tried again while they finish: RECOVERY_ATTEMPTS times, waiting
+ * RECOVERY_RETRY_MS longer each time (2.5 s in all), long for a git command, short for a start.
+ */
+const RECOVERY_ATTEMPTS = 4;
+const RECOVERY_RETRY_MS = 250;
+
+/** Ends the log of a setup that a crash cut short: what happened and what to do (the card shows it after "Setup script did not finish:"). */
+const SETUP_CUT_SHORT =
+  'Grove was stopped while it ran, and does not run it again by itself. Run it in the terminal if this worktree needs it.';
 
 /**
  * Threads: a branch and worktree per task, their records, and archive/restore. Each record
@@ -101,16 +128,19 @@ export class ThreadService {
       try {
         if (thread.status === 'creating') await this.#threadLocks.run(thread.id, () => this.#recoverCreation(thread));
         else if (thread.status === 'archived' && existsSync(thread.worktreePath)) {
-          await this.#threadLocks.run(thread.id, () => this.#finishArchive(thread));
+          await this.#threadLocks.run(thread.id, () => retried(() => this.#finishArchive(thread.id)));
         }
       } catch (error) {
         if (error instanceof HostError) log.info(`thread ${thread.id} needs a person: ${error.message}`);
         else log.error(`could not recover thread ${thread.id}`, error);
-        await this.#save({
-          ...thread,
-          status: 'interrupted',
-          problem: problemOf(error, 'Grove was stopped in the middle of this thread’s last step.'),
-        });
+        const current = this.#threads.get(thread.id) ?? thread;
+        const problem = problemOf(error, 'Grove was stopped in the middle of this thread’s last step.');
+        // An archived thread stays archived: its work is in the snapshot, where restore looks for it.
+        if (current.status === 'archived') await this.#save({ ...current, problem });
+        else {
+          const setup = current.setup?.state === 'running' ? cutShort(current.setup) : current.setup;
+          await this.#save({ ...current, status: 'interrupted', setup, problem });
+        }
       }
     }
   }
@@ -140,7 +170,7 @@ export class ThreadService {
           },
         );
       }
-      const projectDir = join(this.#paths.worktrees, `${slugify(project.name)}-${project.id.slice(2, 8)}`);
+      const projectDir = await worktreeFolder(project, this.#paths.worktrees);
       const slug = await uniqueSlug(slugify(input.title), async (candidate) => {
         const path = join(projectDir, candidate);
         return (
@@ -164,6 +194,8 @@ export class ThreadService {
         setup: null,
         git: null,
         snapshot: null,
+        adopted: null,
+        heldFrom: null,
         problem: null,
         createdAt: now,
         updatedAt: now,
@@ -173,11 +205,22 @@ export class ThreadService {
       } finally {
         this.#pendingPorts.delete(port);
       }
-      await mkdir(projectDir, { recursive: true });
       try {
-        await addWorktree(project.path, created.worktreePath, created.branch, baseCommit);
+        await mkdir(projectDir, { recursive: true });
+        await addWorktree(project.path, created.worktreePath, `grove/${slug}`, baseCommit);
       } catch (error) {
-        return this.#save({ ...created, status: 'error', problem: problemOf(error, 'Grove could not create the worktree.') });
+        // git takes its half-made folder away itself, but not the branch it made first (at
+        // baseCommit, so nothing is on it). A branch someone else made meanwhile is theirs.
+        if (!/already exists/.test(String(error))) {
+          await git(project.path, ['update-ref', '-d', `refs/heads/grove/${slug}`, baseCommit]).catch(() => '');
+        }
+        const full = await diskFullError(error, project, projectDir, created.worktreePath, baseCommit);
+        if (full === undefined) {
+          return this.#save({ ...created, status: 'error', problem: problemOf(error, 'Grove could not create the worktree.') });
+        }
+        // Nothing was made, so nothing is kept: the person frees space and creates it again.
+        await this.#forget(created.id);
+        throw full;
       }
       return created;
     });
@@ -216,6 +259,54 @@ export class ThreadService {
     return started;
   }
 
+  /** The project's worktrees made outside Grove that could become threads. Changes nothing. */
+  adoptable(projectId: Project['id']): Promise<AdoptableWorktree[]> {
+    return adoptableWorktrees(this.#project(projectId), this.list());
+  }
+
+  /**
+   * Makes a thread of a worktree made outside Grove, as it is: no branch is made, nothing
+   * is copied or run there, and the folder stays where it is. The record is the only thing
+   * written, so there is no half-done adoption for `recover` to finish. Its base is the
+   * project's default branch, from where the worktree's history left it (their merge base),
+   * so "unmerged" counts the worktree's own commits.
+   */
+  adopt(input: { projectId: Project['id']; path: string; title?: string | undefined }): Promise<Thread> {
+    const project = this.#project(input.projectId);
+    // Under the repository's lock: a create, archive or second adopt cannot slip in between the check and the record.
+    return this.#repoLocks.run(project.path, async () => {
+      const entry = await adoptableWorktree(project, this.list(), input.path);
+      const now = Date.now();
+      const port = this.#reservePort();
+      try {
+        return await this.#save(
+          {
+            id: newThreadId(),
+            projectId: project.id,
+            title: input.title ?? entry.branch ?? basename(entry.path),
+            prompt: '',
+            branch: entry.branch,
+            base: await adoptionBase(project, entry),
+            worktreePath: entry.path,
+            port,
+            status: 'queued',
+            setup: null,
+            git: null,
+            snapshot: null,
+            adopted: { head: entry.head },
+            heldFrom: null,
+            problem: null,
+            createdAt: now,
+            updatedAt: now,
+          },
+          'thread/added',
+        );
+      } finally {
+        this.#pendingPorts.delete(port);
+      }
+    });
+  }
+
   /** Records what the git watcher saw; writes only when a figure changed (not just the time). */
   async recordGit(threadId: ThreadId, seen: NonNullable<Thread['git']>): Promise<void> {
     await this.#update(threadId, (current) => {
@@ -224,6 +315,32 @@ export class ThreadService {
       const { checkedAt: _new, ...after } = seen;
       return JSON.stringify(before) === JSON.stringify(after) ? undefined : { ...current, git: seen };
     });
+  }
+
+  /**
+   * Shows a thread as `waiting` while an approval holds it, and as it was before once none
+   * does. A thread being created or archived is left as it is.
+   */
+  async setHeld(threadId: ThreadId, held: boolean): Promise<void> {
+    await this.#update(threadId, (current) => {
+      if (held) {
+        if (current.status === 'waiting' || current.status === 'creating' || current.status === 'archived') return undefined;
+        return { ...current, status: 'waiting', heldFrom: current.status };
+      }
+      if (current.status !== 'waiting') return undefined;
+      return { ...current, status: current.heldFrom ?? 'queued', heldFrom: null };
+    });
+  }
+
+  /** A live thread with its worktree, and its project: where an agent's actions run. */
+  workspace(threadId: ThreadId): { thread: Thread; project: Project } {
+    const thread = this.#thread(threadId);
+    if (thread.status === 'archived' || thread.status === 'creating') {
+      throw new HostError('thread_busy', `“${thread.title}” is ${thread.status}; it has no worktree to work in now.`, {
+        threadId,
+      });
+    }
+    return { thread, project: this.#project(thread.projectId) };
   }
 
   /** Where a thread's shells start and what they know; refuses for a thread without a worktree. */
@@ -241,7 +358,7 @@ export class ThreadService {
     return {
       GROVE_THREAD_ID: thread.id,
       GROVE_WORKTREE: thread.worktreePath,
-      GROVE_BRANCH: thread.branch,
+      GROVE_BRANCH: thread.branch ?? '',
       GROVE_ROOT_PATH: project.path,
       GROVE_PORT: String(thread.port),
     };
@@ -279,6 +396,7 @@ export class ThreadService {
       }
       this.#requireWorktree(thread);
       const project = this.#project(thread.projectId);
+      await this.#requireOwnWorktree(project, thread);
       await this.onArchive(thread.id);
       const { conflicted } = await preflight(thread.worktreePath, thread.base.commit);
       if (conflicted > 0) {
@@ -310,8 +428,10 @@ export class ThreadService {
       if (thread.status !== 'archived' && !existsSync(thread.worktreePath)) {
         // Deleted by hand: bring the checkout of its branch back (what was uncommitted went with the folder).
         await this.#repoLocks.run(project.path, async () => {
+          // A detached HEAD's last commit is known only to git's record of the worktree, which prune forgets.
+          const last = (await registeredWorktree(project.path, thread.worktreePath))?.head;
           await git(project.path, ['worktree', 'prune']);
-          await addWorktreeForBranch(project.path, thread.worktreePath, thread.branch);
+          await checkOut(project.path, thread, thread.worktreePath, last || thread.adopted?.head || thread.base.commit);
         });
         return this.#save({ ...thread, git: null, problem: null });
       }
@@ -321,17 +441,39 @@ export class ThreadService {
         });
       }
       const { snapshot } = thread;
-      if (existsSync(thread.worktreePath)) {
-        throw new HostError(
-          'worktree_path_taken',
-          `${thread.worktreePath} already exists, so Grove will not restore over it. Move that folder away, then restore again.`,
-          { path: thread.worktreePath },
-        );
-      }
-      await this.#repoLocks.run(project.path, () => addWorktreeForBranch(project.path, thread.worktreePath, thread.branch));
-      await applySnapshot(thread.worktreePath, snapshot);
-      return this.#save({ ...thread, status: snapshot.from, problem: null });
+      const path = await this.#restorePath(project, thread);
+      await this.#repoLocks.run(project.path, async () => {
+        // A removal cut short after the folder went but before git's record of it did leaves
+        // that record, and `worktree add` refuses a path git still lists: clear it first.
+        if ((await registeredWorktree(project.path, path))?.prunable) {
+          await git(project.path, ['worktree', 'remove', '--', path]).catch(() => '');
+        }
+        await checkOut(project.path, thread, path, snapshot.head);
+      });
+      await applySnapshot(path, snapshot);
+      return this.#save({ ...thread, worktreePath: path, status: snapshot.from, problem: null });
     });
+  }
+
+  /**
+   * Where restore re-creates an archived thread's worktree: its own path while that is free.
+   * A Grove-made thread whose path is taken waits for the person to move the folder away.
+   * An adopted thread lived wherever the person had put it, a place likely to be reused,
+   * so it moves into the project's worktree folder instead; the record says where.
+   */
+  async #restorePath(project: Project, thread: Thread): Promise<string> {
+    if (!existsSync(thread.worktreePath)) return thread.worktreePath;
+    if (thread.adopted === null) {
+      throw new HostError(
+        'worktree_path_taken',
+        `${thread.worktreePath} already exists, so Grove will not restore over it. Move that folder away, then restore again.`,
+        { path: thread.worktreePath },
+      );
+    }
+    const folder = await worktreeFolder(project, this.#paths.worktrees);
+    const slug = await uniqueSlug(slugify(thread.title), async (candidate) => existsSync(join(folder, candidate)));
+    await mkdir(folder, { recursive: true });
+    return join(folder, slug);
   }
 
   /** Deletes a thread for good, once the person has confirmed whatever work would go with it. */
@@ -342,8 +484,13 @@ export class ThreadService {
         throw new HostError('thread_busy', `“${thread.title}” is still being created; delete it once it is ready.`);
       }
       const project = this.#project(thread.projectId);
-      const hasWorktree = thread.status !== 'archived' && existsSync(thread.worktreePath);
-      const hasBranch = await branchExists(project.path, thread.branch);
+      // A folder that is not the thread's worktree any more (something took its place) is left alone.
+      const hasWorktree =
+        thread.status !== 'archived' &&
+        existsSync(thread.worktreePath) &&
+        (await isWorktreeOf(project.path, thread.worktreePath));
+      const branch = thread.branch;
+      const hasBranch = branch !== null && (await branchExists(project.path, branch));
       const stake = hasWorktree
         ? await preflight(thread.worktreePath, thread.base.commit)
         : {
@@ -351,7 +498,7 @@ export class ThreadService {
             unstaged: 0,
             untracked: 0,
             unmerged: hasBranch
-              ? Number((await git(project.path, ['rev-list', '--count', `${thread.base.commit}..${thread.branch}`])).trim())
+              ? Number((await git(project.path, ['rev-list', '--count', `${thread.base.commit}..${branch}`])).trim())
               : 0,
             unpushed: null,
           };
@@ -362,26 +509,33 @@ export class ThreadService {
         (stake.unpushed ?? 0) > 0 ? `${stake.unpushed} commit(s) not pushed` : '',
         thread.status === 'archived' && thread.snapshot !== null ? 'the work saved when it was archived' : '',
       ].filter(Boolean);
-      if (reasons.length > 0 && confirmBranch !== thread.branch) {
+      const name = checkoutName(thread);
+      if (reasons.length > 0 && confirmBranch !== name) {
         throw new HostError(
           'confirmation_required',
-          `Deleting “${thread.title}” would throw away ${reasons.join(', ')}. Type the branch name ${thread.branch} to delete it anyway.`,
-          { branch: thread.branch, uncommitted, unmerged: stake.unmerged, unpushed: stake.unpushed },
+          `Deleting “${thread.title}” would throw away ${reasons.join(', ')}. Type ${branch === null ? 'the commit' : 'the branch name'} ${name} to delete it anyway.`,
+          { branch, confirm: name, uncommitted, unmerged: stake.unmerged, unpushed: stake.unpushed },
         );
       }
       await this.onArchive(thread.id);
       if (hasWorktree) {
-        // The last safety net: even confirmed, uncommitted work is kept in a snapshot ref.
-        if (uncommitted > 0) await this.#snapshot(project, thread);
+        // The last safety net: even confirmed, uncommitted work is kept in a snapshot ref. On a
+        // detached HEAD its commits are on no branch, so the snapshot (whose parent is HEAD) keeps them too.
+        if (uncommitted > 0 || branch === null) await this.#snapshot(project, thread);
         await this.#repoLocks.run(project.path, () => removeSnapshottedWorktree(project.path, thread.worktreePath));
       }
-      if (hasBranch) await this.#repoLocks.run(project.path, () => git(project.path, ['branch', '-D', '--', thread.branch]));
-      await this.#saveLocks.run(thread.id, async () => {
-        await rm(join(this.#paths.records, `${thread.id}.json`), { force: true });
-        await rm(join(this.#paths.records, `${thread.id}.setup.log`), { force: true });
-        this.#threads.delete(thread.id);
-        this.#hub.publish('thread/removed', { threadId: thread.id });
-      });
+      if (hasBranch) await this.#repoLocks.run(project.path, () => git(project.path, ['branch', '-D', '--', branch]));
+      await this.#forget(thread.id);
+    });
+  }
+
+  /** Removes a thread's record and log, and announces it gone. */
+  #forget(threadId: ThreadId): Promise<void> {
+    return this.#saveLocks.run(threadId, async () => {
+      await rm(join(this.#paths.records, `${threadId}.json`), { force: true });
+      await rm(join(this.#paths.records, `${threadId}.setup.log`), { force: true });
+      this.#threads.delete(threadId);
+      this.#hub.publish('thread/removed', { threadId });
     });
   }
 
@@ -396,48 +550,84 @@ export class ThreadService {
         { detail: (error as Error).message },
       );
     }
+    return this.#keepSnapshot(project, thread, taken);
+  }
+
+  /** Gives a snapshot its ref under refs/grove/snapshots/<thread>/, so git keeps it. */
+  async #keepSnapshot(project: Project, thread: Thread, taken: Snapshot) {
     const takenAt = Date.now();
     const ref = `refs/grove/snapshots/${thread.id}/${takenAt}`;
     await this.#repoLocks.run(project.path, () => git(project.path, ['update-ref', ref, taken.commit]));
     return { ...taken, ref, takenAt };
   }
 
-  /** A create that was cut short: finish it from whatever git already has, or start it again. */
+  /**
+   * A create that was cut short: finish the worktree from whatever git already has, or start
+   * it again; then run the setup if it never started, or mark it cut short if it was running
+   * (never run again by itself: it may have done half its work).
+   */
   async #recoverCreation(thread: Thread): Promise<void> {
     const project = this.#project(thread.projectId);
-    await this.#repoLocks.run(project.path, async () => {
-      const registered = await worktreeBranch(project.path, thread.worktreePath);
-      if (registered === undefined && existsSync(thread.worktreePath)) {
-        // A folder git does not know as a worktree: leave it and say so.
-        throw new HostError(
-          'worktree_path_taken',
-          `Creation was interrupted, and ${thread.worktreePath} holds files Grove did not make. Move it away and create the thread again.`,
-          { path: thread.worktreePath },
-        );
-      }
-      if (registered === undefined) {
-        await git(project.path, ['worktree', 'prune']);
-        if (await branchExists(project.path, thread.branch))
-          await addWorktreeForBranch(project.path, thread.worktreePath, thread.branch);
-        else await addWorktree(project.path, thread.worktreePath, thread.branch, thread.base.commit);
-      }
-    });
+    const branch = thread.branch;
+    // Only thread/create makes `creating` records, and always with a branch.
+    if (branch === null) throw new Error(`thread ${thread.id} is creating without a branch`);
+    await retried(() =>
+      this.#repoLocks.run(project.path, async () => {
+        // The killed host's `git worktree add` may still be checking out: let it finish first.
+        await requireSettled(thread.worktreePath);
+        const registered = await worktreeBranch(project.path, thread.worktreePath);
+        if (registered === undefined && existsSync(thread.worktreePath)) {
+          // A folder git does not know as a worktree: leave it and say so.
+          throw new HostError(
+            'worktree_path_taken',
+            `Creation was interrupted, and ${thread.worktreePath} holds files Grove did not make. Move it away and create the thread again.`,
+            { path: thread.worktreePath },
+          );
+        }
+        if (registered === undefined) {
+          await git(project.path, ['worktree', 'prune']);
+          if (await branchExists(project.path, branch)) await addWorktreeForBranch(project.path, thread.worktreePath, branch);
+          else await addWorktree(project.path, thread.worktreePath, branch, thread.base.commit);
+        }
+      }),
+    );
+    if (thread.setup === null) {
+      await this.#prepare(project, thread);
+      return;
+    }
+    if (thread.setup.state === 'running') {
+      await appendFile(join(this.#paths.records, `${thread.id}.setup.log`), `\n${SETUP_CUT_SHORT}\n`).catch(() => {});
+      await this.#save({ ...thread, status: 'queued', setup: cutShort(thread.setup) });
+      return;
+    }
     await this.#save({ ...thread, status: 'queued' });
   }
 
-  /** An archive cut short after its snapshot was recorded: remove the worktree, keeping anything newer too. */
-  async #finishArchive(thread: Thread): Promise<void> {
+  /**
+   * An archive cut short after its snapshot was recorded, or a restore cut short before it
+   * was: the worktree goes (again), its files kept first. Each attempt starts from the
+   * latest record, since an earlier one may have extended the snapshot.
+   */
+  async #finishArchive(threadId: ThreadId): Promise<void> {
+    const thread = this.#thread(threadId);
     const project = this.#project(thread.projectId);
     const snapshot = thread.snapshot;
     if (snapshot === null) return;
-    const stillMatches = await verifySnapshot(thread.worktreePath, snapshot).then(
-      () => true,
-      () => false,
-    );
-    const cleanAtHead = (await git(thread.worktreePath, ['status', '--porcelain'])).trim() === '';
-    if (!stillMatches && !cleanAtHead) {
-      // Files changed after the snapshot: keep them too, in a second snapshot, before removing.
-      const newer = await this.#snapshot(project, thread);
+    // A git the killed host started (a reset, a checkout) may still be writing files here.
+    await requireSettled(thread.worktreePath);
+    // …or it was removing the folder, and has finished.
+    if (!existsSync(thread.worktreePath)) return;
+    const cutShortRestore = await isRestoreCutShort(project.path, thread);
+    if (!cutShortRestore && !(await isCheckoutBefore(project.path, thread.worktreePath, snapshot.takenAt))) {
+      // The archive finished, and someone has put a folder (or a new worktree) at its path since: not ours to touch.
+      log.info(`thread ${thread.id} is archived; ${thread.worktreePath} is not its worktree any more and is left alone`);
+      return;
+    }
+    // Not a plain re-snapshot: a cut-short reset or clean has already undone part of the work
+    // on disk. The snapshot is extended with what is new instead (see extendSnapshot).
+    const kept = await extendSnapshot(thread.worktreePath, snapshot, `grove: archive of “${thread.title}”`);
+    if (kept !== snapshot) {
+      const newer = await this.#keepSnapshot(project, thread, kept);
       await this.#save({ ...thread, snapshot: { ...newer, from: snapshot.from } });
     }
     await this.#repoLocks.run(project.path, () => removeSnapshottedWorktree(project.path, thread.worktreePath));
@@ -479,11 +669,34 @@ export class ThreadService {
     return project;
   }
 
+  /**
+   * Before an archive changes any file: the folder must still be this repository's worktree
+   * (an adopted one lives wherever the person put it, and something else may stand there
+   * now), and not locked, or `git worktree remove` would stop halfway.
+   */
+  async #requireOwnWorktree(project: Project, thread: Thread): Promise<void> {
+    const entry = await registeredWorktree(project.path, thread.worktreePath);
+    if (entry === undefined || entry.prunable !== null || !(await isWorktreeOf(project.path, thread.worktreePath))) {
+      throw new HostError(
+        'worktree_missing',
+        `${thread.worktreePath} is no longer a worktree of ${project.name}: something else is in its place, so Grove will not touch it. Move that folder away, then use Restore worktree.`,
+        { path: thread.worktreePath },
+      );
+    }
+    if (entry.locked !== null) {
+      throw new HostError(
+        'worktree_locked',
+        `The worktree of “${thread.title}” is locked${entry.locked ? ` (“${entry.locked}”)` : ''}, so git would not remove it. Run git worktree unlock ${thread.worktreePath}, then archive.`,
+        { path: thread.worktreePath, reason: entry.locked },
+      );
+    }
+  }
+
   #requireWorktree(thread: Thread): void {
     if (!existsSync(thread.worktreePath)) {
       throw new HostError(
         'worktree_missing',
-        `The worktree of “${thread.title}” is gone (${thread.worktreePath}). Its branch ${thread.branch} is still there.`,
+        `The worktree of “${thread.title}” is gone (${thread.worktreePath}). ${thread.branch === null ? 'Restore it to check out its last commit again.' : `Its branch ${thread.branch} is still there.`}`,
         {
           path: thread.worktreePath,
         },
@@ -492,16 +705,122 @@ export class ThreadService {
   }
 }
 
-/** The branch checked out at `path` if git knows it as a worktree of `repo`; undefined otherwise. */
+/** The branch checked out at `path` if git knows it as a worktree of `repo` ('' when detached); undefined otherwise. */
 async function worktreeBranch(repo: string, path: string): Promise<string | undefined> {
-  const list = await git(repo, ['worktree', 'list', '--porcelain']);
-  for (const entry of list.split('\n\n')) {
-    const lines = entry.split('\n');
-    if (lines[0] !== `worktree ${path}`) continue;
-    const branch = lines.find((line) => line.startsWith('branch '));
-    return branch === undefined ? '' : branch.slice('branch refs/heads/'.length);
-  }
+  const entry = await registeredWorktree(repo, path);
+  return entry === undefined ? undefined : (entry.branch ?? '');
+}
+
+/** git's record of the worktree at `path`, compared by real path (git records real paths); also one whose folder is gone. */
+async function registeredWorktree(repo: string, path: string): Promise<WorktreeEntry | undefined> {
+  const wanted = await realPathOf(path);
+  for (const entry of await listWorktrees(repo)) if ((await realPathOf(entry.path)) === wanted) return entry;
   return undefined;
+}
+
+/**
+ * Whether `path` is still the worktree an archive was removing when the host stopped: a
+ * worktree of `repo` made before the snapshot (its `.git` file is written when the worktree is
+ * added). A worktree made there after the archive finished is the person's new one.
+ */
+async function isCheckoutBefore(repo: string, path: string, takenAt: number): Promise<boolean> {
+  const entry = await registeredWorktree(repo, path);
+  if (entry === undefined || entry.prunable !== null || !(await isWorktreeOf(repo, path))) return false;
+  return (await stat(join(path, '.git'))).mtimeMs <= takenAt;
+}
+
+/**
+ * Whether the archived thread's path holds the checkout a restore made and did not get to
+ * record: a worktree of `repo` there, on the thread's own branch, in Grove's own folder (not
+ * an adopted thread's, which lives where the person works). Made after the archive, so
+ * `isCheckoutBefore` would call it someone else's; but no one else checks out an archived
+ * thread's branch at its path, and removing it loses nothing (`extendSnapshot` keeps
+ * anything new).
+ */
+async function isRestoreCutShort(repo: string, thread: Thread): Promise<boolean> {
+  if (thread.branch === null || thread.adopted !== null) return false;
+  const entry = await registeredWorktree(repo, thread.worktreePath);
+  return entry?.branch === thread.branch && entry.prunable === null && (await isWorktreeOf(repo, thread.worktreePath));
+}
+
+/** Waits out git commands a killed host left at work in `worktree`; a lock that stays needs a person. */
+async function requireSettled(worktree: string): Promise<void> {
+  const lock = await settleWorktree(worktree);
+  if (lock === null) return;
+  throw new HostError(
+    'git_failed',
+    `A git command is still at work in ${worktree}, or one was stopped and left ${lock} behind. If no git command is running there, delete that file, then restart Grove.`,
+    { path: worktree, lock },
+  );
+}
+
+/** Runs a recovery step, trying again while git commands a killed host left running finish (see RECOVERY_ATTEMPTS). */
+async function retried<T>(step: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (error instanceof HostError || attempt >= RECOVERY_ATTEMPTS) throw error;
+      log.info(`a recovery step failed (${String(error).split('\n')[0]}); trying again`);
+      await new Promise((resolve) => setTimeout(resolve, RECOVERY_RETRY_MS * attempt));
+    }
+  }
+}
+
+/** A setup that was running when the host was killed, as it is recorded afterwards: failed, without an exit code, saying why. */
+function cutShort(setup: ThreadSetup): ThreadSetup {
+  return { ...setup, state: 'failed', exitCode: null, finishedAt: Date.now(), tail: `${setup.tail}\n${SETUP_CUT_SHORT}\n` };
+}
+
+/**
+ * The error for a create that failed for want of space, or undefined if that was not why.
+ * git does not always say (a checkout that runs out of space reports "unable to write
+ * file"), so the space is measured: the checkout's size against what the disk has free.
+ */
+async function diskFullError(
+  error: unknown,
+  project: Project,
+  folder: string,
+  path: string,
+  commit: string,
+): Promise<HostError | undefined> {
+  const needed = await checkoutSize(project.path, commit).catch(() => 0);
+  const free = await freeBytes(folder).catch(() => Number.POSITIVE_INFINITY);
+  const said = errnoCode(error) === 'ENOSPC' || errnoCode(error) === 'EDQUOT' || /No space left on device/i.test(String(error));
+  if (free < needed) {
+    return new HostError(
+      'disk_full',
+      `A worktree of ${project.name} needs about ${formatBytes(needed)}, but the disk holding ${folder} has ${formatBytes(free)} free. Free some space there (or point worktreeRoot in .grove/settings.json at a roomier disk), then create the thread again. Nothing was created.`,
+      { path, neededBytes: needed, freeBytes: free },
+      { cause: error },
+    );
+  }
+  if (!said) return undefined;
+  return new HostError(
+    'disk_full',
+    `A disk ran out of space while Grove created the worktree at ${path}: the one holding ${folder}, or the one holding the repository ${project.path}. Free some space, then create the thread again. Nothing was created.`,
+    { path },
+    { cause: error },
+  );
+}
+
+/** Checks out a thread's branch at `path`, or for a thread without one (a detached HEAD, adopted) `commit`. */
+async function checkOut(repo: string, thread: Thread, path: string, commit: string): Promise<void> {
+  if (thread.branch === null) await addDetachedWorktree(repo, path, commit);
+  else await addWorktreeForBranch(repo, path, thread.branch);
+}
+
+/**
+ * What an adopted worktree is measured against: the project's default branch (or, without
+ * one, the main checkout's commit), from the merge base with the worktree's HEAD, where
+ * their histories part.
+ */
+async function adoptionBase(project: Project, entry: WorktreeEntry): Promise<Thread['base']> {
+  const named = project.defaultBase === null ? null : await resolveCommit(project.path, project.defaultBase);
+  const tip = named ?? (await resolveCommit(project.path, 'HEAD')) ?? entry.head;
+  const ref = named === null || project.defaultBase === null ? tip : project.defaultBase;
+  const commit = (await git(project.path, ['merge-base', tip, entry.head]).catch(() => '')).trim();
+  return { ref, commit: commit || tip };
 }
 
 function problemOf(error: unknown, fallback: string): Thread['problem'] {
