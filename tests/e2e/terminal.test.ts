@@ -67,6 +67,31 @@ describe('a thread’s terminal in Chromium, against grove serve', () => {
     await rowReads(again, '42');
   });
 
+  test('a flood never freezes the page: Ctrl-C stops `yes` at once and the prompt answers', async () => {
+    await using served = await servedProject();
+    const { host, client, project } = served;
+    await client.request('thread/create', { projectId: project.id, title: 'Flood' });
+    await using browser = await openBrowser();
+    const { page } = browser;
+    await page.goto(host.url);
+    const view = await openThreadView(page, 'Flood');
+    await view.locator('.xterm-screen').click();
+
+    await typeLine(page, 'yes flood-line');
+    await waitFor('the flood on screen', async () => (await screenLines(view)).filter((l) => l === 'flood-line').length > 10);
+    // The flood runs on at full speed; the page keeps up with the screen, not with every byte.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await page.keyboard.press('Control+C');
+    await typeLine(page, 'echo after-$((6*7))');
+    await rowReads(view, 'after-42');
+
+    // What a reload brings back is the screen as it ended, flood lines above the prompt.
+    await page.reload();
+    const again = await openThreadView(page, 'Flood');
+    await rowReads(again, 'after-42');
+    expect((await screenLines(again)).filter((l) => l === 'flood-line').length).toBeGreaterThan(5);
+  });
+
   test('after the connection drops, the terminal attaches again and shows what it missed, once', async () => {
     await using served = await servedProject('web-client');
     const { host, client, project } = served;

@@ -13,13 +13,19 @@ interface Output {
   data: string;
 }
 
-/** Everything a client received from one terminal, joined, after its replay. */
-function screen(client: RpcClient, terminalId: string, replay = ''): string {
-  const outputs = client.notifications
-    .filter((n) => (n.method as string) === 'terminal/output')
-    .map((n) => n.params as unknown as Output)
+/** The stream messages a client received for one terminal, in order. */
+function streamed(client: RpcClient, terminalId: string) {
+  return client.notifications
+    .filter((n) => (n.method as string) === 'terminal/output' || (n.method as string) === 'terminal/reset')
+    .map((n) => ({ reset: (n.method as string) === 'terminal/reset', ...(n.params as unknown as Output) }))
     .filter((o) => o.terminalId === terminalId);
-  return replay + outputs.map((o) => o.data).join('');
+}
+
+/** What a client's terminal would have been written since its replay: a reset starts it over. */
+function screen(client: RpcClient, terminalId: string, replay = ''): string {
+  let text = replay;
+  for (const message of streamed(client, terminalId)) text = message.reset ? message.data : text + message.data;
+  return text;
 }
 
 async function threadWithShell(root: string, dataDir = join(root, 'data')) {
@@ -70,36 +76,57 @@ describe('terminals', () => {
     );
   });
 
-  test('a client that does not keep up pauses the shell instead of piling up output, and acks let it finish', async () => {
+  test('a client that does not keep up gets a bounded window while the shell runs on, then the screen as it is', async () => {
     await using dir = await tempDir();
-    const { host, client, opened } = await threadWithShell(dir.path);
+    const { host, client, thread, opened } = await threadWithShell(dir.path);
     await using _h = host;
     await using _c = client;
     const { terminalId } = opened;
-    const received = () => screen(client, terminalId).length;
+    const received = () => streamed(client, terminalId).reduce((sum, m) => sum + m.data.length, 0);
 
     await client.request('terminal/input', {
       terminalId,
-      data: 'yes abcdefghijklmnopqrstuvwxyz | head -c 20000000; echo FLOOD-$((40+2))\r',
+      data: 'yes abcdefghijklmnopqrstuvwxyz | head -c 20000000; echo FLOOD-$((40+2)); echo > flood-done\r',
     });
-    await waitFor('the flood to start', () => received() > 100_000);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const stalled = received();
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    // Paused: nothing more arrives, and what did is a bounded window, not 20 MB.
-    expect(received()).toBe(stalled);
-    expect(stalled).toBeLessThan(1_000_000);
+    // The shell finishes the flood although this client acks nothing…
+    await waitFor('the flood to finish', () => existsSync(join(thread.worktreePath, 'flood-done')), 60_000);
+    // …and all it was sent is one window, not 20 MB.
+    expect(received()).toBeLessThan(1_000_000);
+    const hasEnd = (m: { reset: boolean; data: string }) => m.reset && m.data.includes('FLOOD-42');
+    expect(streamed(client, terminalId).some(hasEnd)).toBe(false);
 
-    // Ack as a renderer would, and the rest streams through.
-    await waitFor(
-      'the flood to finish once acked',
-      async () => {
-        await client.request('terminal/ack', { terminalId, seq: opened.seq + received() });
-        return screen(client, terminalId).includes('FLOOD-42');
-      },
-      60_000,
+    // Acking what it has brings the screen as it is now: the end of the flood, not the bytes before it.
+    const last = streamed(client, terminalId).at(-1);
+    const end = last === undefined ? opened.seq : last.reset ? last.seq : last.seq + last.data.length;
+    await client.request('terminal/ack', { terminalId, seq: end });
+    const reset = await waitFor('a reset with the end of the flood', () => streamed(client, terminalId).find(hasEnd));
+    expect(received()).toBeLessThan(2_000_000);
+    expect(reset.seq).toBeGreaterThan(20_000_000);
+
+    // Caught up, it streams again: typing shows as output.
+    await client.request('terminal/ack', { terminalId, seq: reset.seq });
+    await client.request('terminal/input', { terminalId, data: 'echo after-$((6*7))\r' });
+    await waitFor('live output after the reset', () =>
+      streamed(client, terminalId).some((m) => !m.reset && m.seq >= reset.seq && m.data.includes('after-42')),
     );
-    expect(received()).toBeGreaterThan(20_000_000);
+  });
+
+  test('a client that detaches is sent nothing more; opening again brings the screen back', async () => {
+    await using dir = await tempDir();
+    const { host, client, thread, opened } = await threadWithShell(dir.path);
+    await using _h = host;
+    await using _c = client;
+    const { terminalId } = opened;
+    await client.request('terminal/detach', { terminalId });
+    const before = streamed(client, terminalId).length;
+    await client.request('terminal/input', { terminalId, data: 'echo unseen-$((6*7)) > unseen.txt; cat unseen.txt\r' });
+    await waitFor('the command to run', () => existsSync(join(thread.worktreePath, 'unseen.txt')));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(streamed(client, terminalId).length).toBe(before);
+
+    const again = await client.request('terminal/open', { threadId: thread.id, cols: 120, rows: 40 });
+    expect(again.terminalId).toBe(terminalId);
+    await waitFor('the output in the screen', () => screen(client, terminalId, again.replay).includes('unseen-42'));
   });
 
   test('resize reaches the shell', async () => {

@@ -4,7 +4,15 @@ import type { StreamHandler } from '../connection/host-connection.ts';
 import { messageOf } from '../error-message.ts';
 import { emit } from '../events.ts';
 import { icon } from '../icons.ts';
-import type { AnyStreamNotification, MethodName, ParamsOf, ResultOf, TerminalId, ThreadId } from '../protocol.ts';
+import {
+  type AnyStreamNotification,
+  type MethodName,
+  type ParamsOf,
+  type ResultOf,
+  TERMINAL_SCROLLBACK_LINES,
+  type TerminalId,
+  type ThreadId,
+} from '../protocol.ts';
 import { progressStyles, sharedStyles } from '../styles/shared.ts';
 import { DARK_SCHEME, terminalTheme } from '../terminal/terminal-theme.ts';
 import { type FitAddon, loadXterm, type Terminal } from '../terminal/xterm.ts';
@@ -27,8 +35,6 @@ const ACK_BATCH_CHARS = 32 * 1024;
  * window would otherwise reflow the scrollback and redraw full-screen programs every frame.
  */
 const RESIZE_SETTLE_MS = 60;
-/** Lines xterm keeps above the screen. The host keeps the rest (2M characters) for replay. */
-const SCROLLBACK_LINES = 10_000;
 /** Keystrokes kept while the shell is (re)attaching; a held-down key should not pile up more. */
 const TYPE_AHEAD_CHARS = 4096;
 /** The protocol's bounds for a terminal size. */
@@ -314,18 +320,9 @@ export class GroveTerminal extends LitElement {
     const { terminalId, replay, seq, exited } = opened;
     // Subscribe before anything else can run: output after the answer starts at `seq`.
     this.#unsubscribe = host.onStream(terminalId, (n) => this.#onStream(generation, n));
-    const start = seq - replay.length;
-    if (terminalId === this.#terminalId && this.#end >= start && this.#end <= seq) {
-      // The same shell after a reconnect: only what this screen has not seen yet.
-      this.#write(generation, replay.slice(this.#end - start), seq);
-    } else {
-      // Another shell (a new one, or a restarted host): its positions start over.
-      this.#rendered = 0;
-      this.#write(generation, FULL_RESET + replay, seq);
-    }
     this.#terminalId = terminalId;
-    this.#end = seq;
-    // The host counts the replay as rendered.
+    // The host counts the replay as rendered: the screen as it is, never what this one showed before.
+    this.#reset(generation, replay, seq);
     this.#acked = seq;
     this.#sentSize = size;
     if (exited) {
@@ -338,10 +335,13 @@ export class GroveTerminal extends LitElement {
     this.#typedAhead = '';
   }
 
-  /** Stops listening to the current shell; it runs on, and the connection acks its output. */
+  /** Stops listening to the current shell; it runs on, and the host stops sending its output here. */
   #detach(): void {
-    this.#unsubscribe?.();
+    if (this.#unsubscribe === null) return;
+    this.#unsubscribe();
     this.#unsubscribe = null;
+    const terminalId = this.#terminalId;
+    if (terminalId && this.host) this.host.request('terminal/detach', { terminalId }).catch(ignore);
   }
 
   async #ensureXterm(): Promise<Terminal> {
@@ -357,7 +357,7 @@ export class GroveTerminal extends LitElement {
       fontFamily: style.getPropertyValue('--font-mono').trim() || 'monospace',
       fontSize: 13,
       lineHeight: 1.2,
-      scrollback: SCROLLBACK_LINES,
+      scrollback: TERMINAL_SCROLLBACK_LINES,
       theme: terminalTheme(this),
       cursorBlink: false,
       cursorInactiveStyle: 'outline',
@@ -413,12 +413,22 @@ export class GroveTerminal extends LitElement {
         this.#write(generation, fresh, end);
         return;
       }
+      case 'terminal/reset':
+        this.#reset(generation, notification.params.data, notification.params.seq);
+        return;
       case 'terminal/exited':
         this.#showExited(notification.params.exitCode);
         return;
       default:
         assertNever(notification);
     }
+  }
+
+  /** Replaces the whole screen and scrollback with `data`, the screen at stream position `seq`. */
+  #reset(generation: number, data: string, seq: number): void {
+    this.#end = seq;
+    this.#rendered = Math.min(this.#rendered, seq);
+    this.#write(generation, FULL_RESET + data, seq);
   }
 
   /** Hands `data` to xterm; once it has rendered, everything up to `end` may be acked. */

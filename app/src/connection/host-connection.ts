@@ -134,9 +134,8 @@ export class HostConnection {
 
   /**
    * Calls `handler` with every stream notification of one terminal, in order; returns the
-   * unsubscribe function. Output of a terminal nobody subscribes to (its view was closed)
-   * is acknowledged on arrival: the host keeps it for the next `terminal/open`, and the
-   * shell must not stall behind a view that is gone.
+   * unsubscribe function. Output of a terminal nobody subscribes to (a message already on
+   * its way when the view closed) is dropped, and the host is told to stop sending it.
    */
   onStream(terminalId: TerminalId, handler: StreamHandler): () => void {
     let handlers = this.#streams.get(terminalId);
@@ -317,10 +316,9 @@ export class HostConnection {
       for (const handler of [...handlers]) handler(notification);
       return;
     }
-    if (notification.method !== 'terminal/output') return;
-    const { seq, data } = notification.params;
-    this.request('terminal/ack', { terminalId, seq: seq + data.length }).catch(() => {
-      // The connection dropped: the host forgets this client's place along with it.
+    if (notification.method === 'terminal/exited') return;
+    this.request('terminal/detach', { terminalId }).catch(() => {
+      // The connection dropped: the host forgets this client along with it.
     });
   }
 

@@ -8,9 +8,13 @@ const { version } = JSON.parse(await readFile(new URL('package.json', root), 'ut
 
 await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: [new URL('../src/main.ts', import.meta.url).pathname],
+  entryPoints: {
+    grove: new URL('../src/main.ts', import.meta.url).pathname,
+    // Runs in a worker thread (terminals/screen.ts starts it by this name).
+    'screen-worker': new URL('../src/terminals/screen-worker.ts', import.meta.url).pathname,
+  },
   outdir: new URL('../dist', import.meta.url).pathname,
-  entryNames: 'grove',
+  entryNames: '[name]',
   outExtension: { '.js': '.mjs' },
   // Each command is its own chunk (main.ts imports them lazily).
   splitting: true,

@@ -20,5 +20,7 @@ export function appPaths(moduleUrl = import.meta.url) {
     resources: join(root, 'resources'),
     runtimeBin: join(root, 'bin'),
     neuBuildOutput: join(root, 'dist', 'grove'),
+    /** The terminal screen worker, an entry of its own in the host's bundle. */
+    screenWorker: join(root, 'extensions', 'agent-host', 'dist', 'screen-worker.mjs'),
   };
 }

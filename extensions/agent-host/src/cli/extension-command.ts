@@ -15,7 +15,14 @@ export async function extensionCommand(options: { dataDir: string }): Promise<vo
     throw new CliError(error.message);
   });
   const link = new NeutralinoLink(info);
-  const host = new Host({ dataDir: options.dataDir, mode: 'window', resourcesDir: appPaths().resources, port: 0, lan: false });
+  const host = new Host({
+    dataDir: options.dataDir,
+    mode: 'window',
+    resourcesDir: appPaths().resources,
+    screenWorker: appPaths().screenWorker,
+    port: 0,
+    lan: false,
+  });
 
   let exiting = false;
   const exit = (reason: string, code: number) => {

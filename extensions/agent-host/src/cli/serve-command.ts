@@ -13,7 +13,7 @@ export interface ServeOptions {
 
 /** `grove serve`: the same host, serving the built UI to a browser, until Ctrl-C. */
 export async function serveCommand(options: ServeOptions): Promise<void> {
-  const host = new Host({ ...options, mode: 'serve', resourcesDir: appPaths().resources });
+  const host = new Host({ ...options, mode: 'serve', resourcesDir: appPaths().resources, screenWorker: appPaths().screenWorker });
   const address = await host.start();
   const stop = (signal: string) => {
     log.info(`${signal}: stopping`);

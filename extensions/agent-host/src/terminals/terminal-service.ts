@@ -8,6 +8,7 @@ import { stopGracefully } from '../host/stop-gracefully.ts';
 import type { TerminalId, ThreadId } from '../protocol/index.ts';
 import type { SessionContext } from '../rpc/rpc-session.ts';
 import { writeFileAtomic } from '../store/json-file.ts';
+import { Screens } from './screen.ts';
 import { Terminal } from './terminal.ts';
 
 /** How often a changed scrollback is saved, so a host killed with -9 still brings most of it back. */
@@ -29,13 +30,15 @@ export interface ThreadShellInfo {
 export class TerminalService {
   readonly #folder: string;
   readonly #threadInfo: (threadId: ThreadId) => ThreadShellInfo;
+  readonly #screens: Screens;
   readonly #terminals = new Map<TerminalId, Terminal>();
   /** Scrollback writes in progress, per thread: a new shell's replay waits for them. */
   readonly #saving = new Map<ThreadId, Promise<void>>();
   #saver: NodeJS.Timeout | undefined;
 
-  constructor(folder: string, threadInfo: (threadId: ThreadId) => ThreadShellInfo) {
+  constructor(folder: string, screenWorker: string, threadInfo: (threadId: ThreadId) => ThreadShellInfo) {
     this.#folder = folder;
+    this.#screens = new Screens(screenWorker);
     this.#threadInfo = threadInfo;
   }
 
@@ -51,7 +54,7 @@ export class TerminalService {
     let terminal = [...this.#terminals.values()].find((t) => t.threadId === threadId && t.exited === null);
     if (terminal === undefined) terminal = await this.#spawn(threadId, cols, rows);
     else terminal.resize(cols, rows);
-    const { replay, seq } = terminal.attach(session);
+    const { replay, seq } = await terminal.attach(session);
     return { terminalId: terminal.id, replay, seq, exited: terminal.exited };
   }
 
@@ -67,6 +70,11 @@ export class TerminalService {
     this.#terminals.get(terminalId)?.ack(session.id, seq);
   }
 
+  /** Stops streaming a terminal to `session`; a closed terminal has nothing to stop. */
+  detach(terminalId: TerminalId, session: SessionContext): void {
+    this.#terminals.get(terminalId)?.detach(session.id);
+  }
+
   async close(terminalId: TerminalId): Promise<void> {
     await this.#stop([this.#terminal(terminalId)]);
   }
@@ -80,6 +88,7 @@ export class TerminalService {
   async stopAll(): Promise<void> {
     if (this.#saver !== undefined) clearInterval(this.#saver);
     await this.#stop([...this.#terminals.values()]);
+    await this.#screens.stop();
   }
 
   async #spawn(threadId: ThreadId, cols: number, rows: number): Promise<Terminal> {
@@ -102,8 +111,8 @@ export class TerminalService {
     }
     const id = `term_${randomBytes(6).toString('hex')}` as TerminalId;
     // An exited shell leaves the list once its scrollback is saved; the next open starts a new one below it.
-    const terminal = new Terminal(id, threadId, pty, history, (ended) => {
-      void this.#save(ended).then(() => this.#terminals.delete(ended.id));
+    const terminal = new Terminal(id, threadId, pty, this.#screens, { cols, rows }, history, (ended) => {
+      void this.#save(ended).then(() => this.#forget(ended));
     });
     this.#terminals.set(id, terminal);
     return terminal;
@@ -117,8 +126,12 @@ export class TerminalService {
     );
     for (const terminal of terminals) {
       await this.#save(terminal);
-      this.#terminals.delete(terminal.id);
+      this.#forget(terminal);
     }
+  }
+
+  #forget(terminal: Terminal): void {
+    if (this.#terminals.delete(terminal.id)) terminal.dispose();
   }
 
   async #saveDirty(): Promise<void> {
@@ -129,7 +142,7 @@ export class TerminalService {
     terminal.markSaved();
     const previous = this.#saving.get(terminal.threadId) ?? Promise.resolve();
     const saving = previous
-      .then(() => writeFileAtomic(join(this.#folder, `${terminal.threadId}.log`), terminal.scrollback()))
+      .then(async () => writeFileAtomic(join(this.#folder, `${terminal.threadId}.log`), await terminal.history()))
       .catch((error) => log.error(`could not save the scrollback of ${terminal.id}`, error));
     this.#saving.set(terminal.threadId, saving);
     void saving.then(() => {

@@ -1,80 +1,123 @@
 import type { IPty } from 'node-pty';
 import type { TerminalId, ThreadId } from '../protocol/index.ts';
 import type { SessionContext } from '../rpc/rpc-session.ts';
+import type { Screen, Screens } from './screen.ts';
 
 /**
- * How much output a terminal keeps for replay (after a reload, a reconnect or a restart),
- * in string characters. 2M is thousands of screens of a build log, at a few MB of memory.
+ * How far a client may fall behind what it was sent (in string characters) before the host
+ * stops streaming to it. 256K kept keystroke echo at 7–10 ms during a flood (PERFORMANCE.md).
+ * A client past it is sent nothing more until it has caught up, and then the screen as it
+ * is by then (a resync), not the bytes it missed: a slow page never slows the shell.
  */
-const SCROLLBACK_CHARS = 2 * 1024 * 1024;
+const CLIENT_WINDOW = 256 * 1024;
+/** Resyncs of one client come at most this often (30 a second): a flood is unreadable anyway, and the page's CPU is better left to the shell and the host. */
+const RESYNC_INTERVAL_MS = 33;
 /**
- * Flow control (PERFORMANCE.md): pause the shell once the slowest attached client is this
- * far behind what it has rendered. 256K kept keystroke echo at 7–10 ms during a flood, for
- * a 16–20 % throughput cost; a larger window is faster and less responsive.
+ * Output quiet for this long ends a flood: a client that got short resyncs during it now
+ * gets the whole scrollback.
  */
-const HIGH_WATERMARK = 256 * 1024;
+const QUIET_MS = 150;
 /**
- * …and resume it once that client is back within this. Half the window keeps data in
- * flight while the client catches up: at 64K, every pause drained the pipe completely and
- * a client acking each message got 0.43× raw throughput instead of 0.66×.
+ * The host parses every byte into its own screen. The shell is paused when the parser is
+ * this far behind (the only reason a shell ever waits on Grove), and resumed under the low mark.
  */
-const LOW_WATERMARK = 128 * 1024;
+const PARSE_HIGH = 1024 * 1024;
+const PARSE_LOW = 256 * 1024;
 /**
  * Output is gathered for up to this long before it is sent, so a flood travels as a few
  * large messages instead of one per 4 KB pty read (per-message cost dominated: 10.7 vs
  * 16.5+ MB/s). It adds at most this much to a keystroke's echo, well under a frame.
  */
 const COALESCE_MS = 4;
-/** …or until this much is waiting: 64K measured best against the window above (32K: 0.60×, 128K: 0.43×). */
+/** …or until this much is waiting. */
 const COALESCE_MAX_CHARS = 64 * 1024;
 
 interface Client {
   readonly session: SessionContext;
-  /** Position up to which this client has rendered the stream. */
+  /**
+   * `streaming`: sent every output as it comes. `behind`: past its window, sent nothing
+   * until it has acked everything it was sent. `resyncing`: a snapshot is being made for it.
+   */
+  state: 'streaming' | 'behind' | 'resyncing';
+  /** Stream position of the end of what it was sent. */
+  sent: number;
+  /** Stream position up to which it has rendered. */
   acked: number;
+  /** Its last resync carried only the end of the scrollback; the whole follows when output goes quiet. */
+  partial: boolean;
+  lastResync: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/** A reset a client is sent: the screen at stream position `seq`. */
+export interface Replay {
+  readonly replay: string;
+  readonly seq: number;
 }
 
 /**
- * One shell of a thread: its pty, its scrollback, the clients attached to it, and the
- * flow control between them. Output is coalesced over a few milliseconds (a build log
- * arrives in thousands of small reads).
+ * One shell of a thread: its pty, the host's copy of its screen, and the clients attached
+ * to it. Every byte goes into the screen; clients that keep up get the bytes themselves,
+ * clients that fall behind get the screen when they are ready for more.
  */
 export class Terminal {
   readonly id: TerminalId;
   readonly threadId: ThreadId;
   readonly #pty: IPty;
+  readonly #screen: Screen;
   readonly #clients = new Map<number, Client>();
-  #chunks: string[] = [];
-  #kept = 0;
-  /** Position of the end of the stream: every character ever produced. */
+  /** Position of the end of the stream: every character the shell produced. */
   #seq = 0;
+  /** Position up to which the screen has parsed the stream. */
+  #parsedSeq = 0;
+  /** Output flushed but not yet parsed into the screen, in order: what a resync sends after the snapshot. */
+  #unparsed: { start: number; data: string }[] = [];
   #pending = '';
   #flushTimer: NodeJS.Timeout | undefined;
+  #quietTimer: NodeJS.Timeout | undefined;
+  /** When output was last sent on: a resync while it is recent carries only the end of the scrollback. */
+  #lastFlush = 0;
   #paused = false;
   #exited: { exitCode: number | null } | null = null;
   #markEnded: () => void = () => {};
-  /** Settles when the shell has exited. */
+  /** Settles when the shell has exited and every client has been sent its last screen. */
   readonly ended = new Promise<void>((resolve) => {
     this.#markEnded = resolve;
   });
   #dirty = false;
   readonly #onExit: (terminal: Terminal) => void;
 
-  constructor(id: TerminalId, threadId: ThreadId, pty: IPty, history: string, onExit: (terminal: Terminal) => void) {
+  constructor(
+    id: TerminalId,
+    threadId: ThreadId,
+    pty: IPty,
+    screens: Screens,
+    size: { cols: number; rows: number },
+    history: string,
+    onExit: (terminal: Terminal) => void,
+  ) {
     this.id = id;
     this.threadId = threadId;
     this.#pty = pty;
     this.#onExit = onExit;
-    if (history !== '') this.#keep(history);
+    this.#screen = screens.open(id, size.cols, size.rows, history, (end) => this.#parsed(end));
+    this.#dirty = history !== '';
     pty.onData((data) => this.#produce(data));
     pty.onExit(({ exitCode, signal }) => {
       this.#flush();
-      this.#exited = { exitCode: signal ? null : exitCode };
-      for (const client of this.#clients.values()) {
-        client.session.stream({ method: 'terminal/exited', params: { terminalId: this.id, exitCode: this.#exited.exitCode } });
-      }
-      this.#markEnded();
-      this.#onExit(this);
+      clearTimeout(this.#quietTimer);
+      // Once everything is parsed, a client that is behind gets the last screen before the news.
+      this.#screen.snapshot(true, (last) => {
+        const exited = { exitCode: signal ? null : exitCode };
+        this.#exited = exited;
+        for (const client of this.#clients.values()) {
+          clearTimeout(client.timer);
+          if (client.state !== 'streaming' || client.partial) this.#sendReset(client, this.#catchUp(client, last, true));
+          client.session.stream({ method: 'terminal/exited', params: { terminalId: this.id, exitCode: exited.exitCode } });
+        }
+        this.#markEnded();
+        this.#onExit(this);
+      });
     });
   }
 
@@ -91,34 +134,53 @@ export class Terminal {
     return this.#dirty;
   }
 
-  scrollback(): string {
-    return this.#chunks.join('');
-  }
-
   markSaved(): void {
     this.#dirty = false;
   }
 
-  /** Attaches a client; what it gets back (the replay) counts as rendered. */
-  attach(session: SessionContext): { replay: string; seq: number } {
-    this.#flush();
-    if (!this.#clients.has(session.id)) {
-      this.#clients.set(session.id, { session, acked: this.#seq });
+  /** The scrollback as text with its colours, once everything produced so far is parsed: what a later shell opens below. */
+  async history(): Promise<string> {
+    if (!this.#closed) this.#lastHistory = await this.#screen.history();
+    return this.#lastHistory;
+  }
+
+  #lastHistory = '';
+  #closed = false;
+
+  /** Attaches a client: it gets the whole screen now, then the live stream from `seq` on. */
+  attach(session: SessionContext): Promise<Replay> {
+    let client = this.#clients.get(session.id);
+    if (client === undefined) {
+      client = { session, state: 'resyncing', sent: 0, acked: 0, partial: false, lastResync: 0, timer: undefined };
+      this.#clients.set(session.id, client);
       session.onClose(() => this.detach(session.id));
     }
-    return { replay: this.scrollback(), seq: this.#seq };
+    const attaching = client;
+    attaching.state = 'resyncing';
+    clearTimeout(attaching.timer);
+    return new Promise((resolve) => {
+      this.#screen.snapshot(true, (screen) => {
+        const replay = this.#catchUp(attaching, screen, true);
+        // The replay counts as rendered: live output streams at once (or the next snapshot follows).
+        attaching.acked = replay.seq;
+        resolve(replay);
+        this.#maybeResync(attaching);
+      });
+    });
   }
 
   detach(sessionId: number): void {
+    const client = this.#clients.get(sessionId);
+    if (client === undefined) return;
+    clearTimeout(client.timer);
     this.#clients.delete(sessionId);
-    this.#regulate();
   }
 
   ack(sessionId: number, seq: number): void {
     const client = this.#clients.get(sessionId);
     if (client === undefined) return;
-    client.acked = Math.max(client.acked, Math.min(seq, this.#seq));
-    this.#regulate();
+    client.acked = Math.max(client.acked, Math.min(seq, client.sent));
+    this.#maybeResync(client);
   }
 
   write(data: string): void {
@@ -126,7 +188,9 @@ export class Terminal {
   }
 
   resize(cols: number, rows: number): void {
-    if (this.#exited === null) this.#pty.resize(cols, rows);
+    if (this.#exited !== null) return;
+    this.#pty.resize(cols, rows);
+    this.#screen.resize(cols, rows);
   }
 
   /** Hangs up the shell, as closing a terminal window does; the shell passes it to its jobs. */
@@ -144,6 +208,15 @@ export class Terminal {
     }
   }
 
+  /** Frees the screen; after the last save (a later `history()` gives that save's text). */
+  dispose(): void {
+    for (const client of this.#clients.values()) clearTimeout(client.timer);
+    this.#clients.clear();
+    clearTimeout(this.#quietTimer);
+    this.#closed = true;
+    this.#screen.close();
+  }
+
   #produce(data: string): void {
     this.#pending += data;
     if (this.#pending.length >= COALESCE_MAX_CHARS) this.#flush();
@@ -156,35 +229,84 @@ export class Terminal {
     if (this.#pending === '') return;
     const data = this.#pending;
     this.#pending = '';
-    const seq = this.#seq;
-    this.#keep(data);
-    for (const client of this.#clients.values()) {
-      client.session.stream({ method: 'terminal/output', params: { terminalId: this.id, seq, data } });
-    }
-    this.#regulate();
-  }
-
-  #keep(data: string): void {
-    this.#chunks.push(data);
-    this.#kept += data.length;
-    this.#seq += data.length;
+    const start = this.#seq;
+    const end = start + data.length;
+    this.#seq = end;
+    this.#lastFlush = performance.now();
     this.#dirty = true;
-    while (this.#kept > SCROLLBACK_CHARS && this.#chunks.length > 1) {
-      this.#kept -= (this.#chunks.shift() as string).length;
-    }
-  }
-
-  /** Pauses the pty when the slowest attached client is too far behind; resumes when it catches up. */
-  #regulate(): void {
-    if (this.#exited !== null) return;
-    let behind = 0;
-    for (const client of this.#clients.values()) behind = Math.max(behind, this.#seq - client.acked);
-    if (!this.#paused && behind > HIGH_WATERMARK) {
+    this.#unparsed.push({ start, data });
+    this.#screen.write(data, end);
+    if (!this.#paused && end - this.#parsedSeq > PARSE_HIGH) {
       this.#paused = true;
       this.#pty.pause();
-    } else if (this.#paused && behind <= LOW_WATERMARK) {
+    }
+    for (const client of this.#clients.values()) {
+      if (client.state !== 'streaming') continue;
+      if (end - client.acked > CLIENT_WINDOW) {
+        client.state = 'behind';
+        continue;
+      }
+      client.sent = end;
+      client.session.stream({ method: 'terminal/output', params: { terminalId: this.id, seq: start, data } });
+    }
+    clearTimeout(this.#quietTimer);
+    this.#quietTimer = setTimeout(() => {
+      for (const client of this.#clients.values()) this.#maybeResync(client);
+    }, QUIET_MS);
+  }
+
+  #parsed(end: number): void {
+    this.#parsedSeq = end;
+    let done = 0;
+    while (done < this.#unparsed.length && (this.#unparsed[done] as { start: number }).start < end) done += 1;
+    if (done > 0) this.#unparsed.splice(0, done);
+    if (this.#paused && this.#exited === null && this.#seq - end < PARSE_LOW) {
       this.#paused = false;
       this.#pty.resume();
     }
+  }
+
+  /** A client that has caught up with everything it was sent gets the screen, if it is behind or holds only part of it. */
+  #maybeResync(client: Client): void {
+    if (client.state === 'resyncing' || client.timer !== undefined || client.acked < client.sent) return;
+    if (client.state === 'streaming' && !(client.partial && this.#isQuiet())) return;
+    const wait = Math.max(0, client.lastResync + RESYNC_INTERVAL_MS - performance.now());
+    client.timer = setTimeout(() => {
+      client.timer = undefined;
+      if (!this.#clients.has(client.session.id) || this.#exited !== null) return;
+      client.state = 'resyncing';
+      const whole = this.#isQuiet();
+      this.#screen.snapshot(whole, (screen) => {
+        if (this.#clients.get(client.session.id) === client && client.state === 'resyncing') {
+          this.#sendReset(client, this.#catchUp(client, screen, whole));
+          // Nothing new was parsed since its last ack: no ack will come for this one.
+          this.#maybeResync(client);
+        }
+      });
+    }, wait);
+  }
+
+  #isQuiet(): boolean {
+    return performance.now() - this.#lastFlush >= QUIET_MS;
+  }
+
+  #sendReset(client: Client, { replay, seq }: Replay): void {
+    client.session.stream({ method: 'terminal/reset', params: { terminalId: this.id, seq, data: replay } });
+  }
+
+  /**
+   * Brings `client` to `screen`, a snapshot, which shows the stream up to the first chunk
+   * still unparsed (the snapshot's reply comes right after the last chunk it includes).
+   * Output the parser has not reached yet is not sent along: resending it would cost the
+   * page more than it saves. A client left short of the end stays `behind`, and its next
+   * ack brings the next snapshot; once the parser has caught up, it streams again.
+   */
+  #catchUp(client: Client, screen: string, whole: boolean): Replay {
+    const seq = this.#unparsed[0]?.start ?? this.#seq;
+    client.state = seq === this.#seq ? 'streaming' : 'behind';
+    client.sent = seq;
+    client.partial = !whole;
+    client.lastResync = performance.now();
+    return { replay: screen, seq };
   }
 }
