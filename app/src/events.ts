@@ -23,6 +23,10 @@ export interface GroveEvents {
   'grove-close-thread': undefined;
   /** Keyboard focus asks to leave the terminal (Shift+Escape); the thread view around it takes focus. */
   'grove-leave-terminal': undefined;
+  /** Show the inbox: every request waiting for a person, across every thread. */
+  'grove-open-inbox': undefined;
+  /** Leave the inbox for the board. */
+  'grove-close-inbox': undefined;
   /** Open the command palette. */
   'grove-open-palette': undefined;
   /** Skip the reconnect backoff and try the host now. */

@@ -20,6 +20,7 @@ const paths = {
   chevron: svg`<path d="M6 4l4 4-4 4"/>`,
   snapshot: svg`<rect x="2" y="4.5" width="12" height="8.5" rx="1.5"/><circle cx="8" cy="8.7" r="2.2"/><path d="M5.8 4.5l.8-1.5h2.8l.8 1.5"/>`,
   commit: svg`<circle cx="8" cy="8" r="2.4"/><path d="M2 8h3.6M10.4 8H14"/>`,
+  terminal: svg`<rect x="2" y="3" width="12" height="10" rx="1.5"/><path d="M5 6.5l2 1.5-2 1.5M8.5 10h2.5"/>`,
   thread: svg`<circle cx="4.5" cy="4" r="1.5"/><path d="M4.5 5.5v7M4.5 9c0-2 1.5-2.5 4-2.5h3"/><path d="M10 4.8l1.7 1.7L10 8.2"/>`,
 };
 

@@ -8,3 +8,18 @@ export const modKeyLabel = isApple ? '⌘' : 'Ctrl';
 export function hasModKey(event: KeyboardEvent): boolean {
   return isApple ? event.metaKey && !event.ctrlKey : event.ctrlKey && !event.metaKey;
 }
+
+/** True when the key goes into a text field (or editable text), so a one-letter shortcut must not act on it. */
+export function isTyping(event: KeyboardEvent): boolean {
+  const target = event.composedPath()[0];
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || target.localName === 'textarea' || target.localName === 'select') return true;
+  return target instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit', 'reset'].includes(target.type);
+}
+
+/** A single letter pressed alone (no modifier, not held down): a one-key shortcut like N or I. */
+export function isLetterKey(event: KeyboardEvent, letter: string): boolean {
+  return (
+    event.key.toLowerCase() === letter && !event.ctrlKey && !event.metaKey && !event.altKey && !event.shiftKey && !event.repeat
+  );
+}

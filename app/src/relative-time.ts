@@ -30,3 +30,9 @@ export function relativeTime(then: number, now: number): string {
 export function fullTime(time: number): string {
   return new Date(time).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
+
+/** "40 ms", "2.5 s", "12 s": how long something took. */
+export function shortDuration(ms: number): string {
+  if (ms < 1_000) return `${Math.max(1, Math.round(ms))} ms`;
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
+}

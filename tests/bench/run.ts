@@ -20,6 +20,10 @@ const benchmarks: [string, () => Promise<BenchResult | BenchResult[]> | BenchRes
   ['memory per idle thread', idleThreadMemory],
   ['terminal throughput and echo', terminalThroughput],
   ['terminal throughput to a real browser', terminalToBrowser],
+  ['policy decisions', async () => (await import('./policy-benchmarks.ts')).policyDecisions()],
+  ['sandbox overhead', async () => (await import('./sandbox-benchmarks.ts')).sandboxBenchmarks()],
+  ['audit log appends', async () => (await import('./audit-benchmarks.ts')).auditAppends()],
+  ['agent command through Grove', async () => (await import('./approval-benchmarks.ts')).toolExecutorOverhead()],
 ];
 
 const results: BenchResult[] = [];

@@ -1,11 +1,23 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
+import { ApprovalArrivals, arrivalText, askNotificationPermission, notifyArrival } from '../approval-alerts.ts';
+import { type ApprovalActions, pendingApprovals, pendingByThread } from '../approvals.ts';
 import { type ConnectionStatus, HostConnection } from '../connection/host-connection.ts';
 import { serveEndpoint, windowEndpoint } from '../connection/host-endpoint.ts';
 import type { GroveEvents } from '../events.ts';
-import { hasModKey } from '../keyboard.ts';
+import { hasModKey, isLetterKey, isTyping } from '../keyboard.ts';
 import { isNeutralinoWindow, setWindowTitle } from '../platform/neutralino.ts';
-import type { HostState, ParamsOf, Project, ProjectId, Thread, ThreadId } from '../protocol.ts';
+import {
+  type Approval,
+  checkoutLabel,
+  type HostState,
+  type ParamsOf,
+  type Project,
+  type ProjectId,
+  type RuleId,
+  type Thread,
+  type ThreadId,
+} from '../protocol.ts';
 import { HostStore } from '../state/host-store.ts';
 import { sharedStyles } from '../styles/shared.ts';
 import { offersArchive } from '../thread-status.ts';
@@ -15,6 +27,7 @@ import type { GroveBoard } from './grove-board.ts';
 import type { GroveCommandPalette, PaletteAction } from './grove-command-palette.ts';
 import type { GroveConfirmRemove } from './grove-confirm-remove.ts';
 import type { GroveDeleteThread } from './grove-delete-thread.ts';
+import type { GroveInbox } from './grove-inbox.ts';
 import type { GroveNewThread } from './grove-new-thread.ts';
 import type { GroveSidebar } from './grove-sidebar.ts';
 import type { GroveThreadView } from './grove-thread-view.ts';
@@ -83,6 +96,10 @@ export class GroveApp extends LitElement {
   @state() private selectedId: ProjectId | null = readSelectedProject();
   /** The thread shown beside the board, if any. */
   @state() private openThreadId: ThreadId | null = null;
+  /** The inbox replaces the board while open. */
+  @state() private isInboxOpen = false;
+  /** Said politely to screen readers when a request arrives. */
+  @state() private announcement = '';
 
   @query('grove-add-project') private addDialog!: GroveAddProject;
   @query('grove-confirm-remove') private confirmDialog!: GroveConfirmRemove;
@@ -94,11 +111,13 @@ export class GroveApp extends LitElement {
   /** Absent while the welcome screen or the connection panel is showing. */
   @query('grove-board') private board!: GroveBoard | null;
   @query('grove-thread-view') private threadView!: GroveThreadView | null;
+  @query('grove-inbox') private inbox!: GroveInbox | null;
 
   readonly #isWindow = isNeutralinoWindow();
   #connection: HostConnection | null = null;
   #unsubscribe: (() => void) | null = null;
   #windowTitle = '';
+  readonly #arrivals = new ApprovalArrivals();
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -131,7 +150,9 @@ export class GroveApp extends LitElement {
         .projects=${this.hostState?.projects ?? null}
         .liveThreads=${liveThreadCounts(this.hostState?.threads ?? [])}
         .selectedId=${selected?.id ?? null}
-        .inboxPending=${this.hostState?.inbox.pending ?? null}
+        .inboxPending=${this.hostState ? pendingCount(this.hostState.approvals) : null}
+        .isInboxOpen=${this.isInboxOpen}
+        @grove-open-inbox=${this.#openInbox}
         @grove-select-project=${(e: CustomEvent<GroveEvents['grove-select-project']>) => this.#select(e.detail.projectId)}
         @grove-add-project=${this.#openAddDialog}
         @grove-remove-project=${(e: CustomEvent<GroveEvents['grove-remove-project']>) => this.#confirmRemove(e.detail.projectId)}
@@ -144,6 +165,7 @@ export class GroveApp extends LitElement {
         @grove-delete-thread=${(e: CustomEvent<GroveEvents['grove-delete-thread']>) => this.#confirmDelete(e.detail.threadId)}
         @grove-open-thread=${(e: CustomEvent<GroveEvents['grove-open-thread']>) => this.#openThread(e.detail.threadId)}
         @grove-close-thread=${this.#closeThread}
+        @grove-close-inbox=${this.#closeInbox}
         @keydown=${this.#onMainKeydown}>
         ${this.#renderMain(selected)}
       </main>
@@ -153,21 +175,30 @@ export class GroveApp extends LitElement {
       <grove-archive-thread .preflightThread=${this.#preflightThread} .archiveThread=${this.#archiveThread}></grove-archive-thread>
       <grove-delete-thread .deleteThread=${this.#deleteThread}></grove-delete-thread>
       <grove-command-palette .actions=${this.#paletteActions(projects)}></grove-command-palette>
+      <p class="visually-hidden" role="status" aria-live="polite">${this.announcement}</p>
     `;
   }
 
   #renderMain(selected: Project | null) {
     if (!this.hostState) return html`<grove-banner variant="panel" .status=${this.status}></grove-banner>`;
     const banner = this.status.kind === 'ready' ? nothing : html`<grove-banner .status=${this.status}></grove-banner>`;
+    if (this.isInboxOpen) {
+      const { approvals, rules, threads, projects, sandbox } = this.hostState;
+      return html`${banner}<grove-inbox .approvals=${approvals} .rules=${rules} .threads=${threads} .projects=${projects}
+        .sandbox=${sandbox} .actions=${this.#approvalActions} .revokeRule=${this.#revokeRule}></grove-inbox>`;
+    }
     if (!selected) return html`${banner}<grove-welcome></grove-welcome>`;
     const open = this.#shownThread(selected);
     return html`${banner}<div class="workspace ${open ? 'has-view' : ''}">
       <grove-board .project=${selected} .threads=${this.hostState.threads} .openThreadId=${open?.id ?? null}
-        .restoreThread=${this.#restoreThread}></grove-board>
+        .pendingApprovals=${pendingByThread(this.hostState.approvals)}
+        .restoreThread=${this.#restoreThread} .listWorktrees=${this.#listWorktrees} .adoptWorktree=${this.#adoptWorktree}></grove-board>
       ${
         open
           ? html`<grove-thread-view .thread=${open} .terminalHost=${this.#connection}
               .session=${this.status.kind === 'ready' ? this.status.session : null}
+              .approvals=${pendingApprovals(this.hostState.approvals).filter((a) => a.threadId === open.id)}
+              .approvalActions=${this.#approvalActions} .projectName=${selected.name}
               .restoreThread=${this.#restoreThread}></grove-thread-view>`
           : nothing
       }
@@ -180,8 +211,24 @@ export class GroveApp extends LitElement {
     return thread && thread.projectId === selected.id ? thread : null;
   }
 
+  protected override willUpdate(changed: PropertyValues): void {
+    // Before render, so the announcement goes out with this update rather than causing another.
+    if (changed.has('hostState') && this.hostState) this.#alertArrivals(this.#arrivals.arrived(this.hostState.approvals));
+  }
+
   protected override updated(changed: PropertyValues): void {
     if (changed.has('hostState')) this.#syncTitle();
+  }
+
+  /** New requests: said politely to screen readers, and an OS notification when the window is not focused. */
+  #alertArrivals(arrived: readonly Approval[]): void {
+    const first = arrived[0];
+    if (!first) return;
+    const text = arrivalText(first, this.hostState?.threads.find((t) => t.id === first.threadId)?.title);
+    const more = arrived.length > 1 ? ` (and ${arrived.length - 1} more)` : '';
+    this.announcement = `Approval needed. ${text}${more}`;
+    if (document.hasFocus()) return;
+    notifyArrival(`${text}${more}`, { isWindow: this.#isWindow, onClick: this.#openInbox });
   }
 
   #selectedProject(): Project | null {
@@ -191,6 +238,7 @@ export class GroveApp extends LitElement {
 
   #select(projectId: ProjectId): void {
     if (projectId !== this.selectedId) this.openThreadId = null;
+    this.isInboxOpen = false;
     this.selectedId = projectId;
     try {
       localStorage.setItem(SELECTED_PROJECT_KEY, projectId);
@@ -200,8 +248,8 @@ export class GroveApp extends LitElement {
   }
 
   #syncTitle(): void {
-    const pending = this.hostState?.inbox.pending ?? 0;
-    const title = pending > 0 ? `Grove — ${pending} waiting` : 'Grove';
+    const pending = pendingCount(this.hostState?.approvals ?? []);
+    const title = pending > 0 ? `(${pending}) Grove` : 'Grove';
     if (title === this.#windowTitle) return;
     this.#windowTitle = title;
     document.title = title;
@@ -209,7 +257,20 @@ export class GroveApp extends LitElement {
   }
 
   readonly #onKeydown = (event: KeyboardEvent): void => {
-    if (isNewThreadKey(event)) {
+    if (event.key === 'Escape' && this.isInboxOpen && !event.defaultPrevented && !hasModifier(event)) {
+      // From anywhere, focus included on the page itself (after a rule's row went); not from over a dialog.
+      if (this.#isAsking() || this.palette.isOpen) return;
+      event.preventDefault();
+      this.#closeInbox();
+      return;
+    }
+    if (isLetterKey(event, 'i') && !isTyping(event)) {
+      if (this.#isAsking() || this.palette.isOpen || !this.hostState) return;
+      event.preventDefault();
+      this.#openInbox();
+      return;
+    }
+    if (isLetterKey(event, 'n') && !isTyping(event)) {
       if (this.#isAsking() || this.palette.isOpen || !this.#selectedProject()) return;
       event.preventDefault();
       this.#openNewThread();
@@ -227,17 +288,42 @@ export class GroveApp extends LitElement {
     if (event.key !== 'Escape' || event.defaultPrevented || event.shiftKey || event.ctrlKey || event.altKey || event.metaKey) {
       return;
     }
-    if (!this.openThreadId) return;
+    if (!this.openThreadId || this.isInboxOpen) return;
     event.preventDefault();
     this.#closeThread();
   };
 
-  /** Shows a thread beside the board, with keyboard focus in its terminal. */
+  /**
+   * Shows a thread beside its project's board, with keyboard focus in its terminal; coming
+   * from the inbox, on its first request waiting.
+   */
   async #openThread(threadId: ThreadId): Promise<void> {
+    const thread = this.hostState?.threads.find((t) => t.id === threadId);
+    const fromInbox = this.isInboxOpen;
+    if (thread && thread.projectId !== this.#selectedProject()?.id) this.#select(thread.projectId);
+    this.isInboxOpen = false;
     this.openThreadId = threadId;
     await this.updateComplete;
+    if (fromInbox && (await this.threadView?.focusApprovals())) return;
     await this.threadView?.focusTerminal();
   }
+
+  /** Shows the inbox in place of the board, focus on its first request. Asks once to notify (a person's action). */
+  readonly #openInbox = async (): Promise<void> => {
+    if (!this.#isWindow) askNotificationPermission();
+    // Loaded on first use, in its own chunk: the first screen does not wait for it.
+    const loaded = import('./grove-inbox.ts');
+    this.isInboxOpen = true;
+    await loaded;
+    await this.updateComplete;
+    await this.inbox?.focusFirst();
+  };
+
+  /** Back to the board, focus on its cards. */
+  readonly #closeInbox = (): void => {
+    this.isInboxOpen = false;
+    void this.updateComplete.then(() => this.board?.focusCards());
+  };
 
   /** Closes the thread view and puts keyboard focus back on the thread's card. */
   readonly #closeThread = (): void => {
@@ -248,7 +334,13 @@ export class GroveApp extends LitElement {
 
   /** A dialog is open and asking something. */
   #isAsking(): boolean {
-    return this.addDialog.isOpen || this.confirmDialog.isOpen || this.newThreadDialog.isOpen || this.archiveDialog.isOpen;
+    return (
+      this.addDialog.isOpen ||
+      this.confirmDialog.isOpen ||
+      this.newThreadDialog.isOpen ||
+      this.archiveDialog.isOpen ||
+      (this.board?.isAsking ?? false)
+    );
   }
 
   readonly #openAddDialog = (): void => {
@@ -288,6 +380,27 @@ export class GroveApp extends LitElement {
     const { thread } = await this.#requireConnection().request('thread/create', params);
     // The dialog closes once this resolves and hands focus back to its opener; take it after that.
     setTimeout(() => void this.board?.focusThread(thread.id), 0);
+  };
+
+  readonly #listWorktrees = async (projectId: ProjectId) =>
+    (await this.#requireConnection().request('project/worktrees', { projectId })).worktrees;
+
+  /** Adopts a worktree made outside Grove; its card arrives by notification. */
+  readonly #adoptWorktree = async (projectId: ProjectId, path: string): Promise<ThreadId> =>
+    (await this.#requireConnection().request('thread/adopt', { projectId, path })).thread.id;
+
+  readonly #approvalActions: ApprovalActions = {
+    resolve: async (params) => {
+      await this.#requireConnection().request('approval/resolve', params);
+    },
+    approveAll: async (approvalIds) => {
+      await this.#requireConnection().request('approval/approveAll', { approvalIds: [...approvalIds] });
+    },
+  };
+
+  /** Removes an "always allow" rule; it leaves the list by notification. */
+  readonly #revokeRule = async (ruleId: RuleId): Promise<void> => {
+    await this.#requireConnection().request('rule/revoke', { ruleId });
   };
 
   readonly #preflightThread = async (threadId: ThreadId): Promise<Preflight> =>
@@ -351,7 +464,7 @@ export class GroveApp extends LitElement {
         (t): PaletteAction => ({
           id: `open:${t.id}`,
           label: `Open ${t.title}`,
-          detail: t.branch,
+          detail: checkoutLabel(t),
           icon: 'thread',
           run: () => void this.#openThread(t.id),
         }),
@@ -363,12 +476,21 @@ export class GroveApp extends LitElement {
         (t): PaletteAction => ({
           id: `archive:${t.id}`,
           label: `Archive ${t.title}…`,
-          detail: t.branch,
+          detail: checkoutLabel(t),
           icon: 'archive',
           run: () => this.#confirmArchive(t.id),
         }),
       );
+    const pending = pendingCount(this.hostState?.approvals ?? []);
+    const inbox: PaletteAction = {
+      id: 'inbox',
+      label: 'Open inbox',
+      detail: pending > 0 ? `${pending} waiting` : 'Nothing waiting',
+      icon: 'inbox',
+      run: () => void this.#openInbox(),
+    };
     return [
+      inbox,
       ...newThread,
       ...open,
       { id: 'add', label: 'Add project…', icon: 'plus', run: this.#openAddDialog },
@@ -398,19 +520,13 @@ export class GroveApp extends LitElement {
   }
 }
 
-/** N, alone, while typing nowhere: the new-thread shortcut. */
-function isNewThreadKey(event: KeyboardEvent): boolean {
-  if (event.key.toLowerCase() !== 'n' || event.ctrlKey || event.metaKey || event.altKey || event.shiftKey || event.repeat) {
-    return false;
-  }
-  const target = event.composedPath()[0];
-  if (!(target instanceof HTMLElement)) return true;
-  return !(
-    target.isContentEditable ||
-    target.localName === 'input' ||
-    target.localName === 'textarea' ||
-    target.localName === 'select'
-  );
+function hasModifier(event: KeyboardEvent): boolean {
+  return event.shiftKey || event.ctrlKey || event.altKey || event.metaKey;
+}
+
+/** Requests waiting for a person, across every thread. */
+function pendingCount(approvals: readonly Approval[]): number {
+  return approvals.reduce((n, a) => (a.status === 'pending' ? n + 1 : n), 0);
 }
 
 /** Threads not archived, per project: what the sidebar counts. */

@@ -15,6 +15,7 @@ import { sharedStyles } from '../styles/shared.ts';
  * @fires grove-add-project - The add button was pressed.
  * @fires grove-remove-project - A project's remove button (or Delete) was pressed.
  * @fires grove-open-palette - The command palette button was pressed.
+ * @fires grove-open-inbox - The inbox button was pressed.
  */
 @customElement('grove-sidebar')
 export class GroveSidebar extends LitElement {
@@ -44,10 +45,29 @@ export class GroveSidebar extends LitElement {
         display: flex;
         align-items: center;
         gap: 8px;
+        width: calc(100% - 16px);
         margin: 0 8px 6px;
         padding: 6px 8px;
+        border: 0;
         border-radius: var(--radius);
+        background: transparent;
         color: var(--fg-muted);
+        text-align: left;
+        cursor: pointer;
+      }
+
+      .inbox:hover {
+        background: var(--bg-hover);
+        color: var(--fg);
+      }
+
+      .inbox[aria-current='page'] {
+        background: var(--bg-active);
+        color: var(--fg);
+      }
+
+      .inbox:focus-visible {
+        outline-offset: -2px;
       }
 
       .count {
@@ -70,7 +90,8 @@ export class GroveSidebar extends LitElement {
 
       .inbox.has-pending .count {
         background: var(--status-waiting);
-        color: #fff;
+        /* Dark text: white on amber is too faint to read (under 3:1). */
+        color: #241800;
       }
 
       .section-head {
@@ -243,6 +264,8 @@ export class GroveSidebar extends LitElement {
   @property({ attribute: false }) liveThreads: ReadonlyMap<ProjectId, number> = new Map();
   /** Approvals waiting across every thread; null until the host has said. */
   @property({ attribute: false }) inboxPending: number | null = null;
+  /** The inbox is on screen. */
+  @property({ type: Boolean, attribute: false }) isInboxOpen = false;
 
   /** Moves keyboard focus to the selected project, e.g. after the list changed under it. */
   async focusSelected(): Promise<void> {
@@ -257,9 +280,11 @@ export class GroveSidebar extends LitElement {
       ${
         pending === null
           ? nothing
-          : html`<div class="inbox ${pending > 0 ? 'has-pending' : ''}">
+          : html`<button class="inbox ${pending > 0 ? 'has-pending' : ''}" aria-current=${this.isInboxOpen ? 'page' : 'false'}
+              aria-label="Inbox, ${pending} waiting" title="Inbox (I)" aria-keyshortcuts="I"
+              @click=${() => emit(this, 'grove-open-inbox', undefined)}>
               ${icon('inbox')}<span>Inbox</span><span class="count">${pending}</span>
-            </div>`
+            </button>`
       }
       ${this.projects === null ? nothing : this.#renderProjects(this.projects)}
       <div class="foot">

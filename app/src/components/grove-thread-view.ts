@@ -1,12 +1,16 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { type ApprovalActions, identicalGroups } from '../approvals.ts';
 import { emit } from '../events.ts';
 import { icon } from '../icons.ts';
 import { screenLines } from '../plain-text.ts';
-import type { Thread, ThreadId, ThreadSetup } from '../protocol.ts';
+import { type Approval, checkoutLabel, type Thread, type ThreadId, type ThreadSetup } from '../protocol.ts';
+import { shortDuration } from '../relative-time.ts';
 import { progressStyles, sharedStyles } from '../styles/shared.ts';
 import { offersArchive, STATUS_LOOKS } from '../thread-status.ts';
+import type { GroveApproval } from './grove-approval.ts';
 import type { GroveTerminal, TerminalHost } from './grove-terminal.ts';
 import './grove-terminal.ts';
 import { messageOf } from '../error-message.ts';
@@ -17,8 +21,9 @@ const SETUP_LINES = 200;
 const PORTS_PER_THREAD = 10;
 
 /**
- * One thread beside the board: title, task, branch, base, worktree, status, the setup
- * script's log, and the thread's terminal. It is a region named by the thread's title.
+ * One thread beside the board: title, task, branch, base, worktree, status, its requests
+ * waiting for a person (answered here as in the inbox), the setup script's log, and the
+ * thread's terminal. It is a region named by the thread's title.
  * Escape (from anywhere in the view but the terminal) or the close button closes it;
  * Shift+Escape steps out of the terminal first.
  *
@@ -251,6 +256,17 @@ export class GroveThreadView extends LitElement {
         user-select: text;
       }
 
+      .approvals {
+        display: flex;
+        flex: none;
+        flex-direction: column;
+        gap: 8px;
+        max-height: 55%;
+        margin: 0 0 12px;
+        padding: 0 16px;
+        overflow-y: auto;
+      }
+
       .rule {
         height: 1px;
         margin: 0 0 4px;
@@ -308,6 +324,10 @@ export class GroveThreadView extends LitElement {
   @property({ attribute: false }) session: number | null = null;
   /** Brings an archived thread back; rejects with an error whose message a person can act on. */
   @property({ attribute: false }) restoreThread: ((threadId: ThreadId) => Promise<void>) | null = null;
+  /** This thread's requests waiting for a person, shown on top. */
+  @property({ attribute: false }) approvals: readonly Approval[] = [];
+  @property({ attribute: false }) approvalActions: ApprovalActions | null = null;
+  @property({ attribute: false }) projectName = '';
 
   @state() private isRestoring = false;
   @state() private restoreError = '';
@@ -323,13 +343,32 @@ export class GroveThreadView extends LitElement {
     else this.heading?.focus();
   }
 
+  /** Puts keyboard focus on the first request waiting, if there is one; says whether there was. */
+  async focusApprovals(): Promise<boolean> {
+    await this.updateComplete;
+    if (this.approvals.length === 0) return false;
+    await customElements.whenDefined('grove-approval');
+    const first = this.renderRoot.querySelector<GroveApproval>('grove-approval');
+    if (!first) return false;
+    await first.updateComplete;
+    first.focusItem();
+    return true;
+  }
+
   /** Puts keyboard focus on the view's title, inside the region. */
   async focusView(): Promise<void> {
     await this.updateComplete;
     this.heading?.focus();
   }
 
+  /** Focus was on a request when the update began; if it is answered and gone, focus moves on. */
+  #approvalHadFocus = false;
+
   protected override willUpdate(changed: PropertyValues<this>): void {
+    this.#approvalHadFocus = this.shadowRoot?.activeElement?.localName === 'grove-approval';
+    // Loaded when first needed, with the inbox (which holds grove-approval): most views have
+    // nothing waiting. One lazy chunk, so the bundler does not split shared code off the entry.
+    if (this.approvals.length > 0) void import('./grove-inbox.ts');
     if (changed.get('thread')?.id !== this.thread?.id) {
       this.isRestoring = false;
       this.restoreError = '';
@@ -339,12 +378,17 @@ export class GroveThreadView extends LitElement {
   protected override updated(): void {
     // The log's newest lines matter: keep it scrolled to the end as it grows.
     if (this.log) this.log.scrollTop = this.log.scrollHeight;
+    if (this.#approvalHadFocus && !this.shadowRoot?.activeElement) {
+      void this.focusApprovals().then((found) => found || this.heading?.focus());
+    }
   }
 
   override render() {
     const thread = this.thread;
     if (!thread) return nothing;
     const look = STATUS_LOOKS[thread.status];
+    // A request's cwd is inside this thread's worktree, so every request identical to one of these is among them.
+    const groups = identicalGroups(this.approvals);
     return html`<section aria-labelledby="thread-title" @grove-leave-terminal=${() => void this.focusView()}>
       <header>
         <div class="bar">
@@ -370,8 +414,8 @@ export class GroveThreadView extends LitElement {
         <h2 id="thread-title" tabindex="-1">${thread.title}</h2>
         ${thread.prompt.trim() ? html`<p class="prompt" title=${thread.prompt}>${thread.prompt}</p>` : nothing}
         <dl>
-          <dt>Branch</dt>
-          <dd><span class="mono" title=${thread.branch}>${thread.branch}</span></dd>
+          <dt>${thread.branch === null ? 'HEAD' : 'Branch'}</dt>
+          <dd><span class="mono" title=${checkoutLabel(thread)}>${checkoutLabel(thread)}</span></dd>
           <dt>Base</dt>
           <dd>
             <span class="mono" title=${thread.base.ref}>${thread.base.ref}</span>
@@ -381,6 +425,7 @@ export class GroveThreadView extends LitElement {
           <dd>
             <span class="mono" title=${thread.worktreePath}>${thread.worktreePath}</span>
             ${thread.status === 'archived' ? html`<span class="faint">removed while archived</span>` : nothing}
+            ${thread.adopted ? html`<span class="faint">adopted, made outside Grove</span>` : nothing}
           </dd>
           <dt>Ports</dt>
           <dd>
@@ -389,6 +434,18 @@ export class GroveThreadView extends LitElement {
           </dd>
         </dl>
       </header>
+      ${
+        this.approvals.length > 0
+          ? html`<div class="approvals" role="group" aria-label="Waiting for you">
+              ${repeat(
+                this.approvals,
+                (a) => a.id,
+                (a) => html`<grove-approval .approval=${a} .threadTitle=${thread.title} .projectName=${this.projectName}
+                  .showThread=${false} .identical=${groups.get(a.id) ?? []} .actions=${this.approvalActions}></grove-approval>`,
+              )}
+            </div>`
+          : nothing
+      }
       ${thread.problem ? html`<p class="problem">${icon('alert')}<span>${thread.problem.message}</span></p>` : nothing}
       ${thread.setup ? this.#renderSetup(thread.setup) : nothing}
       <div class="rule"></div>
@@ -449,7 +506,7 @@ function setupSummary(setup: ThreadSetup) {
     case 'running':
       return html`<strong>Setup running…</strong>`;
     case 'succeeded':
-      return html`<strong>Setup finished</strong>${setup.finishedAt === null ? '' : ` in ${seconds(setup.finishedAt - setup.startedAt)}`}`;
+      return html`<strong>Setup finished</strong>${setup.finishedAt === null ? '' : ` in ${shortDuration(setup.finishedAt - setup.startedAt)}`}`;
     case 'failed':
       return html`<strong class="is-problem">${
         setup.exitCode === null ? 'Setup did not finish' : `Setup failed (exit ${setup.exitCode})`
@@ -457,11 +514,6 @@ function setupSummary(setup: ThreadSetup) {
     default:
       return setup.state satisfies never;
   }
-}
-
-function seconds(ms: number): string {
-  if (ms < 1_000) return `${Math.max(1, Math.round(ms))} ms`;
-  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }
 
 declare global {

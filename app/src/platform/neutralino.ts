@@ -73,6 +73,12 @@ export async function setWindowTitle(title: string): Promise<void> {
   await nl.window.setTitle(title);
 }
 
+/** Shows a desktop notification through the runtime (`os.showNotification`, in the allow list). */
+export async function showNotification(title: string, content: string): Promise<void> {
+  const nl = await neutralino();
+  await nl.os.showNotification(title, content);
+}
+
 function parseAddress(detail: unknown): HostAddress | null {
   if (typeof detail !== 'object' || detail === null) return null;
   const { url, token } = detail as Record<string, unknown>;

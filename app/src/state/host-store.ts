@@ -1,4 +1,11 @@
-import type { AnyNotification, HostState } from '../protocol.ts';
+import { type AnyNotification, type Approval, type HostState, SETTLED_APPROVALS_SHOWN } from '../protocol.ts';
+
+/**
+ * Settled approvals the mirror keeps besides every pending one, newest first: as many as
+ * the host's snapshot carries, so a long session shows what a reload would and does not
+ * grow without end.
+ */
+const SETTLED_KEPT = SETTLED_APPROVALS_SHOWN;
 
 /** What applying one notification did to the mirror. */
 export type ApplyOutcome =
@@ -75,9 +82,34 @@ function reduce(state: HostState, notification: AnyNotification): HostState {
       const { threadId, rev } = notification.params;
       return { ...state, rev, threads: state.threads.filter((t) => t.id !== threadId) };
     }
+    case 'approval/added':
+    case 'approval/updated': {
+      const { approval, rev } = notification.params;
+      const known = state.approvals.some((a) => a.id === approval.id);
+      const approvals = known
+        ? state.approvals.map((a) => (a.id === approval.id ? approval : a))
+        : [approval, ...state.approvals];
+      return { ...state, rev, approvals: keepRecent(approvals) };
+    }
+    case 'rule/added': {
+      const { rule, rev } = notification.params;
+      return { ...state, rev, rules: [...state.rules.filter((r) => r.id !== rule.id), rule] };
+    }
+    case 'rule/removed': {
+      const { ruleId, rev } = notification.params;
+      return { ...state, rev, rules: state.rules.filter((r) => r.id !== ruleId) };
+    }
     default:
       return assertNever(notification);
   }
+}
+
+/** Every pending approval, and the most recently settled ones up to SETTLED_KEPT. */
+function keepRecent(approvals: readonly Approval[]): Approval[] {
+  const settled = approvals.filter((a) => a.status !== 'pending');
+  if (settled.length <= SETTLED_KEPT) return [...approvals];
+  const kept = new Set(settled.sort((a, b) => b.updatedAt - a.updatedAt).slice(0, SETTLED_KEPT));
+  return approvals.filter((a) => a.status === 'pending' || kept.has(a));
 }
 
 function assertNever(value: never): never {

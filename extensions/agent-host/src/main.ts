@@ -10,6 +10,12 @@ Usage:
   grove [options]            open the Grove window (or, without the runtime, your browser)
   grove serve [options]      serve Grove to a browser on this machine
   grove extension            started by the Neutralino runtime; not for use by hand
+  grove policy check --command '<cmd>' [--worktree DIR]
+  grove policy check --path <path> --worktree DIR [--access read|write]
+  grove policy check --batch FILE [--worktree DIR]
+                             print the safety policy's decision as JSON, one line per case
+  grove audit verify [--data-dir DIR] [--project ID|PATH] [FILE]
+                             check the audit logs' hash chains; print JSON per log, exit 1 if one is broken
 
 Options:
   --data-dir <dir>   where Grove keeps its state (default: $GROVE_HOME, else ${defaultDataDir()})
@@ -21,6 +27,9 @@ Options:
 `;
 
 async function main(argv: string[]): Promise<void> {
+  // `policy` and `audit` have flags of their own, so they read their own arguments.
+  if (argv[0] === 'policy') return (await import('./cli/policy-command.ts')).policyCommand(argv.slice(1));
+  if (argv[0] === 'audit') return (await import('./cli/audit-command.ts')).auditCommand(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -1,6 +1,14 @@
+import { AgentCommands } from '../approvals/agent-command.ts';
+import { ApprovalService } from '../approvals/approval-service.ts';
+import { ToolExecutor } from '../approvals/tool-executor.ts';
+import type { AuditInput } from '../audit/audit-entry.ts';
+import { AuditLog } from '../audit/audit-log.ts';
+import { PolicyEngine } from '../policy/policy-engine.ts';
 import { ProjectService } from '../projects/project-service.ts';
-import { type HostState, PROTOCOL_VERSION } from '../protocol/index.ts';
+import { type Approval, type HostState, PROTOCOL_VERSION, type Project, type Rule } from '../protocol/index.ts';
 import { type Handlers, RpcSession } from '../rpc/rpc-session.ts';
+import { redactSecrets } from '../sandbox/redact-secrets.ts';
+import { sandboxSupport } from '../sandbox/sandbox-support.ts';
 import { AccessGuard } from '../server/access-guard.ts';
 import { HostServer } from '../server/host-server.ts';
 import { StaticFiles } from '../server/static-files.ts';
@@ -19,6 +27,8 @@ export interface HostOptions {
   readonly mode: 'window' | 'serve';
   /** The built UI to serve (`resources/`); may be missing in window mode, where the runtime serves it. */
   readonly resourcesDir: string;
+  /** The built terminal screen worker (`dist/screen-worker.mjs`). */
+  readonly screenWorker: string;
   readonly port: number;
   /** Listen on every interface instead of loopback only. */
   readonly lan: boolean;
@@ -45,8 +55,14 @@ export class Host {
   readonly #threads: ThreadService;
   readonly #terminals: TerminalService;
   readonly #gitWatcher: GitWatcher;
+  readonly #approvals: ApprovalService;
+  readonly #tools: ToolExecutor;
+  #policy: Promise<PolicyEngine> | undefined;
+  /** Each project's audit log, opened on its first entry. */
+  readonly #auditLogs = new Map<string, Promise<AuditLog>>();
+  #sandbox: HostState['sandbox'] = { available: false, reason: 'Grove has not checked for bubblewrap yet.' };
   readonly #sessions = new Set<RpcSession>();
-  readonly #processes = new ProcessRegistry();
+  readonly #processes: ProcessRegistry;
   #server: HostServer | undefined;
   #lock: { release(): Promise<void> } | undefined;
   #unsubscribe: (() => void) | undefined;
@@ -56,6 +72,7 @@ export class Host {
     this.#options = options;
     this.#guard = new AccessGuard({ lan: options.lan });
     const paths = dataPaths(options.dataDir);
+    this.#processes = new ProcessRegistry(paths.processes);
     this.#projects = new ProjectService(paths.projects, this.#hub);
     this.#threads = new ThreadService(
       { records: paths.threads, worktrees: paths.worktrees },
@@ -63,18 +80,77 @@ export class Host {
       this.#projects,
       this.#processes,
     );
-    this.#terminals = new TerminalService(paths.terminals, (threadId) => this.#threads.shellInfo(threadId));
+    this.#terminals = new TerminalService(paths.terminals, options.screenWorker, (threadId) => this.#threads.shellInfo(threadId));
     this.#threads.onArchive = (threadId) => this.#terminals.closeThread(threadId);
     this.#gitWatcher = new GitWatcher(this.#threads);
+    this.#approvals = new ApprovalService(paths.approvals, this.#hub, this.#threads);
+    const commands = new AgentCommands(options.dataDir, this.#processes, () => this.#loadPolicy());
+    this.#tools = new ToolExecutor({
+      policy: () => this.#loadPolicy(),
+      approvals: this.#approvals,
+      threads: this.#threads,
+      run: (input) => commands.run(input),
+      audit: (projectId, entry) => this.#audit(projectId, entry),
+    });
+  }
+
+  /**
+   * The API agents act through: shell commands and commits, checked by the policy and held
+   * in the inbox when it asks. In-process only; nothing a tool process runs can reach it.
+   */
+  get tools(): ToolExecutor {
+    return this.#tools;
+  }
+
+  /** Appends to a project's audit log, opening it on first use; a log that cannot be written stops the action. */
+  async #audit(projectId: Project['id'], entry: AuditInput): Promise<void> {
+    let opening = this.#auditLogs.get(projectId);
+    if (opening === undefined) {
+      opening = (async () => {
+        const auditLog = new AuditLog({ dataDir: this.#options.dataDir, projectId, redact: redactSecrets });
+        const report = await auditLog.open();
+        if (report.kind === 'repaired')
+          log.info(`the audit log of ${projectId} ended mid-line; the cut line was dropped and recorded`);
+        return auditLog;
+      })();
+      this.#auditLogs.set(projectId, opening);
+      opening.catch(() => this.#auditLogs.delete(projectId));
+    }
+    await (await opening).append(entry);
+  }
+
+  #runOrphan(approval: Approval): void {
+    this.#tools.runOrphan(approval).catch((error: unknown) => log.error(`could not run approval ${approval.id}`, error));
+  }
+
+  /** The policy engine, loaded once (its shell parser is WebAssembly) on first use. */
+  #loadPolicy(): Promise<PolicyEngine> {
+    this.#policy ??= PolicyEngine.load().catch((error: unknown) => {
+      this.#policy = undefined;
+      throw error;
+    });
+    return this.#policy;
   }
 
   async start(): Promise<HostAddress> {
     this.#lock = await lockDataDir(this.#options.dataDir);
     try {
+      // Before recovery: a setup a killed host left running must not go on writing in a worktree being recovered.
+      await this.#processes.stopLeftovers();
       await this.#projects.load();
       await this.#threads.load();
       await this.#threads.recover();
+      for (const approval of await this.#approvals.load()) {
+        await this.#audit(approval.projectId, {
+          kind: 'approval',
+          threadId: approval.threadId,
+          requestId: approval.id,
+          outcome: 'interrupted',
+        });
+      }
       await this.#terminals.start();
+      const support = await sandboxSupport();
+      this.#sandbox = support.available ? { available: true, reason: null } : { available: false, reason: support.reason };
       this.#gitWatcher.start();
       this.#unsubscribe = this.#hub.onNotification((notification) => {
         for (const session of this.#sessions) session.notify(notification);
@@ -112,6 +188,7 @@ export class Host {
       await this.#gitWatcher.stop();
       await this.#terminals.stopAll();
       await this.#processes.stopAll();
+      for (const opening of this.#auditLogs.values()) await opening.then((l) => l.close()).catch(() => {});
       this.#unsubscribe?.();
       this.#sessions.clear();
       await this.#lock?.release();
@@ -120,7 +197,14 @@ export class Host {
   }
 
   snapshot(): HostState {
-    return { rev: this.#hub.rev, projects: [...this.#projects.list()], threads: this.#threads.list(), inbox: { pending: 0 } };
+    return {
+      rev: this.#hub.rev,
+      projects: [...this.#projects.list()],
+      threads: this.#threads.list(),
+      approvals: this.#approvals.list(),
+      rules: this.#approvals.rules(),
+      sandbox: this.#sandbox,
+    };
   }
 
   #attach(socket: import('ws').WebSocket): void {
@@ -171,7 +255,9 @@ export class Host {
         await this.#projects.remove(projectId);
         return {};
       },
+      'project/worktrees': async ({ projectId }) => ({ worktrees: await this.#threads.adoptable(projectId) }),
       'thread/create': async (params) => ({ thread: await this.#threads.create(params) }),
+      'thread/adopt': async (params) => ({ thread: await this.#threads.adopt(params) }),
       'thread/preflight': ({ threadId }) => this.#threads.preflight(threadId),
       'thread/archive': async ({ threadId }) => ({ thread: await this.#threads.archive(threadId) }),
       'thread/restore': async ({ threadId }) => ({ thread: await this.#threads.restore(threadId) }),
@@ -190,6 +276,77 @@ export class Host {
       },
       'terminal/ack': async ({ terminalId, seq }, session) => {
         this.#terminals.ack(terminalId, session, seq);
+        return {};
+      },
+      'terminal/detach': async ({ terminalId }, session) => {
+        this.#terminals.detach(terminalId, session);
+        return {};
+      },
+      'approval/resolve': async ({ approvalId, verdict, message, editedCommand, rememberPrefix }) => {
+        const { approval, awaited } = await this.#approvals.decide(approvalId, async (held) => {
+          const edited =
+            verdict === 'approve' && editedCommand !== undefined && editedCommand !== held.command ? editedCommand : null;
+          if (edited !== null) await this.#tools.checkEdited(held, edited);
+          let rule: Rule | null = null;
+          if (verdict === 'approve' && rememberPrefix !== undefined) {
+            const asApproved = {
+              ...held,
+              decision: { verdict, message: null, editedCommand: edited, rule: null, at: Date.now() },
+            };
+            await this.#tools.checkRule(asApproved, rememberPrefix);
+            rule = await this.#approvals.addRule(held.projectId, rememberPrefix, held.id);
+            await this.#audit(held.projectId, { kind: 'rule_change', change: 'added', ruleId: rule.id, rule: { ...rule } });
+          }
+          return { verdict, message: message ?? null, editedCommand: edited, rule: rule?.id ?? null, at: Date.now() };
+        });
+        await this.#audit(approval.projectId, {
+          kind: 'approval',
+          threadId: approval.threadId,
+          requestId: approval.id,
+          outcome: verdict === 'approve' ? 'approved' : 'denied',
+          ...(verdict === 'approve' ? { command: approval.decision?.editedCommand ?? approval.command } : {}),
+          ...(message === undefined ? {} : { message }),
+        });
+        // Asked before a restart, so no agent waits for it: the person's approval runs it now.
+        if (!awaited) this.#runOrphan(approval);
+        return { approval };
+      },
+      'approval/approveAll': async ({ approvalIds }) => {
+        const held = approvalIds.map((id) => this.#approvals.get(id));
+        const first = held[0] as Approval;
+        const same = (a: Approval) =>
+          a.projectId === first.projectId && a.kind === first.kind && a.command === first.command && a.cwd === first.cwd;
+        if (!held.every(same)) {
+          throw new HostError(
+            'approvals_differ',
+            'Only identical requests (same project, command and folder) can be approved together.',
+          );
+        }
+        const approvals: Approval[] = [];
+        for (const id of approvalIds) {
+          const { approval, awaited } = await this.#approvals.decide(id, async () => ({
+            verdict: 'approve',
+            message: null,
+            editedCommand: null,
+            rule: null,
+            at: Date.now(),
+          }));
+          await this.#audit(approval.projectId, {
+            kind: 'approval',
+            threadId: approval.threadId,
+            requestId: approval.id,
+            outcome: 'approved',
+            command: approval.command,
+          });
+          if (!awaited) this.#runOrphan(approval);
+          approvals.push(approval);
+        }
+        return { approvals };
+      },
+      'rule/revoke': async ({ ruleId }) => {
+        const rule = this.#approvals.rules().find((r) => r.id === ruleId);
+        await this.#approvals.revokeRule(ruleId);
+        if (rule) await this.#audit(rule.projectId, { kind: 'rule_change', change: 'removed', ruleId, rule: { ...rule } });
         return {};
       },
       'terminal/close': async ({ terminalId }) => {

@@ -81,8 +81,11 @@ export const ThreadSchema = z.object({
   title: z.string(),
   /** The task for the agent, kept until agents run it. */
   prompt: z.string(),
-  /** `grove/<slug>`, unique in the repository. */
-  branch: z.string(),
+  /**
+   * `grove/<slug>`, unique in the repository; an adopted worktree's own branch; null for an
+   * adopted worktree on a detached HEAD (see `adopted.head`).
+   */
+  branch: z.string().nullable(),
   /** What the branch started from: the ref as typed and the commit it named then. */
   base: z.object({ ref: z.string(), commit: z.string() }),
   worktreePath: z.string(),
@@ -94,6 +97,14 @@ export const ThreadSchema = z.object({
   git: ThreadGitSchema.nullable().default(null),
   /** Set while archived (and kept after restore, for the record). */
   snapshot: ThreadSnapshotSchema.nullable(),
+  /**
+   * Set when the thread adopted a worktree made outside Grove (`thread/adopt`): Grove made
+   * neither its branch nor its folder and ran no setup there. `head` is the commit checked
+   * out when it was adopted, which names a detached HEAD.
+   */
+  adopted: z.object({ head: z.string() }).nullable().default(null),
+  /** While approvals hold the thread (`waiting`), the status it goes back to once none does. */
+  heldFrom: ThreadStatusSchema.nullable().default(null),
   /** Why the thread is in `error` or `interrupted`, in words a person can act on. */
   problem: z.object({ code: ErrorCodeSchema, message: z.string() }).nullable(),
   createdAt: z.number().int(),
@@ -101,15 +112,13 @@ export const ThreadSchema = z.object({
 });
 export type Thread = z.infer<typeof ThreadSchema>;
 
-/** Everything the UI mirrors: the host sends it whole on initialize, then changes. */
-export const HostStateSchema = z.object({
-  /** Increases by one with every change notification, so a client can tell it missed one. */
-  rev: z.number().int().nonnegative(),
-  projects: z.array(ProjectSchema),
-  threads: z.array(ThreadSchema),
-  inbox: z.object({
-    /** Approval requests waiting for a person, across every thread. */
-    pending: z.number().int().nonnegative(),
-  }),
+/** A worktree of a project's repository that no thread owns, as `git worktree list` shows it: one a person can adopt. */
+export const AdoptableWorktreeSchema = z.object({
+  /** Absolute path, as git records it. */
+  path: z.string(),
+  /** The branch checked out there; null for a detached HEAD. */
+  branch: z.string().nullable(),
+  /** The commit checked out there. */
+  head: z.string(),
 });
-export type HostState = z.infer<typeof HostStateSchema>;
+export type AdoptableWorktree = z.infer<typeof AdoptableWorktreeSchema>;

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { HostStateSchema, ProjectIdSchema, ProjectSchema, ThreadIdSchema, ThreadSchema } from './domain.ts';
+import { ApprovalIdSchema, ApprovalSchema, RuleIdSchema, RuleSchema } from './approvals.ts';
+import { AdoptableWorktreeSchema, ProjectIdSchema, ProjectSchema, ThreadIdSchema, ThreadSchema } from './domain.ts';
 import { WireErrorSchema } from './errors.ts';
 import type { NotificationMethod, StreamMethod } from './names.ts';
+import { HostStateSchema } from './state.ts';
 
 /** Identifies one shell of a thread while the host runs. */
 export const TerminalIdSchema = z
@@ -44,6 +46,27 @@ export const Methods = {
     params: z.object({ projectId: ProjectIdSchema }),
     result: z.object({}),
   },
+  /**
+   * Lists the project's worktrees made outside Grove that can become threads: not the main
+   * checkout, not locked, not missing, and under no thread. Changes nothing.
+   */
+  'project/worktrees': {
+    params: z.object({ projectId: ProjectIdSchema }),
+    result: z.object({ worktrees: z.array(AdoptableWorktreeSchema) }),
+  },
+  /**
+   * Makes a thread of one of those worktrees, as it is: no new branch, no setup, nothing in
+   * it moved or changed. Its base is the project's default branch. `title` defaults to the
+   * branch name (the folder name for a detached HEAD).
+   */
+  'thread/adopt': {
+    params: z.object({
+      projectId: ProjectIdSchema,
+      path: z.string().min(1).max(4096),
+      title: z.string().trim().min(1).max(300).optional(),
+    }),
+    result: z.object({ thread: ThreadSchema }),
+  },
   /** Starts a task: a new branch `grove/<slug>` and its worktree, from `baseRef` (default: the project's default base). */
   'thread/create': {
     params: z.object({
@@ -74,18 +97,24 @@ export const Methods = {
   },
   /**
    * Attaches to the thread's shell (starting one in its worktree if none runs) and returns
-   * its scrollback; new output then arrives as `terminal/output` from `seq` on. After a host
-   * restart the old scrollback comes back above a fresh shell.
+   * its screen and scrollback as text that brings a reset terminal to it; new output then
+   * arrives as `terminal/output` from `seq` on. After a host restart the old scrollback
+   * comes back above a fresh shell.
    */
   'terminal/open': {
     params: z.object({ threadId: ThreadIdSchema, ...TerminalSizeSchema }),
     result: z.object({
       terminalId: TerminalIdSchema,
-      /** Everything kept so far, ending at position `seq` of the stream (positions count string characters). */
+      /** Written to a reset terminal, this is the screen at position `seq` (positions count string characters). */
       replay: z.string(),
       seq: z.number().int(),
       exited: z.object({ exitCode: z.number().int().nullable() }).nullable(),
     }),
+  },
+  /** Stops sending this client a terminal's output (its view closed); the shell runs on. `terminal/open` attaches again. */
+  'terminal/detach': {
+    params: z.object({ terminalId: TerminalIdSchema }),
+    result: z.object({}),
   },
   /** Types into a terminal (keystrokes, pasted text). */
   'terminal/input': {
@@ -97,11 +126,38 @@ export const Methods = {
     result: z.object({}),
   },
   /**
-   * Says the client has rendered the stream up to position `seq`. The host pauses a shell whose
-   * output runs too far ahead of its slowest attached client (flow control).
+   * Says the client has rendered the stream up to position `seq`. A client more than a window
+   * behind is sent nothing until it acks what it was sent, then a `terminal/reset` (flow control).
    */
   'terminal/ack': {
     params: z.object({ terminalId: TerminalIdSchema, seq: z.number().int().nonnegative() }),
+    result: z.object({}),
+  },
+  /**
+   * A person's answer to a held action. `approve` runs it (once: an approval is bound to its
+   * exact command, cwd and thread); with `editedCommand`, the edited command is checked by
+   * the policy again and runs instead. `deny` sends `message` back to the agent.
+   * `rememberPrefix` also adds an "always allow" rule for the project (refused for anything
+   * destructive, a commit or push, or a deny-listed path).
+   */
+  'approval/resolve': {
+    params: z.object({
+      approvalId: ApprovalIdSchema,
+      verdict: z.enum(['approve', 'deny']),
+      message: z.string().max(4000).optional(),
+      editedCommand: z.string().min(1).max(16_384).optional(),
+      rememberPrefix: z.array(z.string().min(1)).min(1).max(16).optional(),
+    }),
+    result: z.object({ approval: ApprovalSchema }),
+  },
+  /** Approves several pending requests at once; they must be identical (project, kind, command and cwd). */
+  'approval/approveAll': {
+    params: z.object({ approvalIds: z.array(ApprovalIdSchema).min(1).max(100) }),
+    result: z.object({ approvals: z.array(ApprovalSchema) }),
+  },
+  /** Removes a remembered rule; commands it allowed ask again. */
+  'rule/revoke': {
+    params: z.object({ ruleId: RuleIdSchema }),
     result: z.object({}),
   },
   /** Stops the shell (and what runs in it). */
@@ -142,6 +198,12 @@ export const Notifications = {
   'thread/updated': z.object({ rev: z.number().int(), thread: ThreadSchema }),
   /** A thread was deleted. */
   'thread/removed': z.object({ rev: z.number().int(), threadId: ThreadIdSchema }),
+  /** An action was held for a person. */
+  'approval/added': z.object({ rev: z.number().int(), approval: ApprovalSchema }),
+  /** A held action was answered, started running, or finished: the whole record. */
+  'approval/updated': z.object({ rev: z.number().int(), approval: ApprovalSchema }),
+  'rule/added': z.object({ rev: z.number().int(), rule: RuleSchema }),
+  'rule/removed': z.object({ rev: z.number().int(), ruleId: RuleIdSchema }),
 } as const satisfies Record<NotificationMethod, z.ZodType>;
 
 export type NotificationName = keyof typeof Notifications;
@@ -150,6 +212,11 @@ export type NotificationName = keyof typeof Notifications;
 export const StreamNotifications = {
   /** Output of a terminal: `data` starts at position `seq` of its stream. */
   'terminal/output': z.object({ terminalId: TerminalIdSchema, seq: z.number().int(), data: z.string() }),
+  /**
+   * The client fell behind, or holds only the end of the scrollback: reset the terminal and
+   * write `data`, and it shows the screen at position `seq`; output continues from there.
+   */
+  'terminal/reset': z.object({ terminalId: TerminalIdSchema, seq: z.number().int(), data: z.string() }),
   /** The shell ended. */
   'terminal/exited': z.object({ terminalId: TerminalIdSchema, exitCode: z.number().int().nullable() }),
 } as const satisfies Record<StreamMethod, z.ZodType>;

@@ -8,6 +8,10 @@ export const NOTIFICATION_METHODS = [
   'thread/added',
   'thread/updated',
   'thread/removed',
+  'approval/added',
+  'approval/updated',
+  'rule/added',
+  'rule/removed',
 ] as const;
 export type NotificationMethod = (typeof NOTIFICATION_METHODS)[number];
 
@@ -15,5 +19,5 @@ export type NotificationMethod = (typeof NOTIFICATION_METHODS)[number];
  * High-volume streams (terminal bytes), sent only to the client that asked for them. They
  * carry their own sequence numbers instead of a state `rev`, and never touch the mirror.
  */
-export const STREAM_METHODS = ['terminal/output', 'terminal/exited'] as const;
+export const STREAM_METHODS = ['terminal/output', 'terminal/reset', 'terminal/exited'] as const;
 export type StreamMethod = (typeof STREAM_METHODS)[number];

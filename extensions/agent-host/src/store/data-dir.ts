@@ -29,6 +29,12 @@ export function dataPaths(dataDir: string) {
     threads: join(dataDir, 'threads'),
     worktrees: join(dataDir, 'worktrees'),
     terminals: join(dataDir, 'terminals'),
+    /** Approval requests (one JSON file each) and the projects' remembered rules. */
+    approvals: join(dataDir, 'approvals'),
+    /** One hash-chained audit log per project (`<projectId>.jsonl`), outside every repository an agent can write. */
+    audit: join(dataDir, 'audit'),
+    /** The process groups the host has running, so the next host can stop them if this one is killed. */
+    processes: join(dataDir, 'processes.json'),
   };
 }
 
