@@ -3,7 +3,7 @@ import { ApprovalService } from '../approvals/approval-service.ts';
 import { ToolExecutor } from '../approvals/tool-executor.ts';
 import type { AuditInput } from '../audit/audit-entry.ts';
 import { AuditLog } from '../audit/audit-log.ts';
-import { PolicyEngine } from '../policy/policy-engine.ts';
+import type { PolicyEngine } from '../policy/policy-engine.ts';
 import { ProjectService } from '../projects/project-service.ts';
 import { type Approval, type HostState, PROTOCOL_VERSION, type Project, type Rule } from '../protocol/index.ts';
 import { type Handlers, RpcSession } from '../rpc/rpc-session.ts';
@@ -123,17 +123,24 @@ export class Host {
     this.#tools.runOrphan(approval).catch((error: unknown) => log.error(`could not run approval ${approval.id}`, error));
   }
 
-  /** The policy engine, loaded once (its shell parser is WebAssembly) on first use. */
+  /**
+   * The policy engine, loaded once, on first use: it and its shell parser (WebAssembly) are
+   * most of the host's code, and a host nobody's agent has asked anything of needs neither.
+   */
   #loadPolicy(): Promise<PolicyEngine> {
-    this.#policy ??= PolicyEngine.load().catch((error: unknown) => {
-      this.#policy = undefined;
-      throw error;
-    });
+    this.#policy ??= import('../policy/policy-engine.ts')
+      .then(({ PolicyEngine }) => PolicyEngine.load())
+      .catch((error: unknown) => {
+        this.#policy = undefined;
+        throw error;
+      });
     return this.#policy;
   }
 
   async start(): Promise<HostAddress> {
     this.#lock = await lockDataDir(this.#options.dataDir);
+    // The bubblewrap probe starts a namespace: it runs while the state loads.
+    const probing = sandboxSupport();
     try {
       // Before recovery: a setup a killed host left running must not go on writing in a worktree being recovered.
       await this.#processes.stopLeftovers();
@@ -149,7 +156,7 @@ export class Host {
         });
       }
       await this.#terminals.start();
-      const support = await sandboxSupport();
+      const support = await probing;
       this.#sandbox = support.available ? { available: true, reason: null } : { available: false, reason: support.reason };
       this.#gitWatcher.start();
       this.#unsubscribe = this.#hub.onNotification((notification) => {
