@@ -23,3 +23,18 @@ export function isLetterKey(event: KeyboardEvent, letter: string): boolean {
     event.key.toLowerCase() === letter && !event.ctrlKey && !event.metaKey && !event.altKey && !event.shiftKey && !event.repeat
   );
 }
+
+/**
+ * Where a list's focus moves for `key` from `index` among `length` items: arrows, Home and
+ * End (and `j`/`k` where the list takes letters), or null for a key that moves nothing.
+ */
+export function listMove(key: string, index: number, length: number, options: { letters?: boolean } = {}): number | null {
+  if (length === 0) return null;
+  const down = key === 'ArrowDown' || (options.letters === true && key === 'j');
+  const up = key === 'ArrowUp' || (options.letters === true && key === 'k');
+  if (down) return Math.min(index + 1, length - 1);
+  if (up) return Math.max(index - 1, 0);
+  if (key === 'Home') return 0;
+  if (key === 'End') return length - 1;
+  return null;
+}

@@ -1,8 +1,41 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+
 /**
  * How often the board redraws relative times. Thirty seconds keeps "2 min ago" at most half
  * a minute behind, for one cheap re-render of the visible cards.
  */
 export const RELATIVE_TIME_REFRESH_MS = 30_000;
+
+/**
+ * The time a view counts its relative times from: taken when the view connects and every
+ * RELATIVE_TIME_REFRESH_MS while it stays connected, each tick one re-render. Setting
+ * `now` in `willUpdate` (when records change) needs no extra render.
+ */
+export class RelativeClock implements ReactiveController {
+  now = Date.now();
+  readonly #host: ReactiveControllerHost;
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(host: ReactiveControllerHost) {
+    this.#host = host;
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.#tick();
+    this.#timer = setInterval(() => this.#tick(), RELATIVE_TIME_REFRESH_MS);
+  }
+
+  hostDisconnected(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #tick(): void {
+    this.now = Date.now();
+    this.#host.requestUpdate();
+  }
+}
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -12,7 +12,7 @@ import {
   type Thread,
   type ThreadId,
 } from '../protocol.ts';
-import { RELATIVE_TIME_REFRESH_MS } from '../relative-time.ts';
+import { RelativeClock } from '../relative-time.ts';
 import { sharedStyles } from '../styles/shared.ts';
 import type { GroveThreadCard } from './grove-thread-card.ts';
 import './grove-adopt-worktrees.ts';
@@ -246,23 +246,8 @@ export class GroveBoard extends LitElement {
   /** The card that holds the board's one Tab stop. */
   @state() private activeId: ThreadId | null = null;
   /** The clock every relative time on the board reads. */
-  @state() private now = Date.now();
 
-  #clock: ReturnType<typeof setInterval> | undefined;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.now = Date.now();
-    this.#clock = setInterval(() => {
-      this.now = Date.now();
-    }, RELATIVE_TIME_REFRESH_MS);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    clearInterval(this.#clock);
-    this.#clock = undefined;
-  }
+  readonly #clock = new RelativeClock(this);
 
   /** The adopt dialog is open and asking something. */
   get isAsking(): boolean {
@@ -286,7 +271,7 @@ export class GroveBoard extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     // A thread that just changed reads "just now", not half a tick behind.
-    if (changed.has('threads') || changed.has('project')) this.now = Date.now();
+    if (changed.has('threads') || changed.has('project')) this.#clock.now = Date.now();
   }
 
   override render() {
@@ -326,7 +311,7 @@ export class GroveBoard extends LitElement {
       </div>
       ${
         archived.length > 0
-          ? html`<grove-archived-threads .threads=${archived} .now=${this.now}
+          ? html`<grove-archived-threads .threads=${archived} .now=${this.#clock.now}
               .restoreThread=${this.#restore}></grove-archived-threads>`
           : nothing
       }
@@ -364,7 +349,7 @@ export class GroveBoard extends LitElement {
               ${repeat(
                 threads,
                 (t) => t.id,
-                (t) => html`<li><grove-thread-card data-id=${t.id} .thread=${t} .now=${this.now}
+                (t) => html`<li><grove-thread-card data-id=${t.id} .thread=${t} .now=${this.#clock.now}
                   .isTabStop=${t.id === activeId} .isOpen=${t.id === this.openThreadId}
                   .pendingApprovals=${this.pendingApprovals.get(t.id) ?? 0}
                   .restoreThread=${this.restoreThread}></grove-thread-card></li>`,

@@ -5,9 +5,9 @@ import { type ApprovalActions, identicalGroups, pendingApprovals, settledApprova
 import { messageOf } from '../error-message.ts';
 import { emit } from '../events.ts';
 import { icon } from '../icons.ts';
-import { isTyping } from '../keyboard.ts';
+import { isTyping, listMove } from '../keyboard.ts';
 import type { Approval, ApprovalId, HostState, Project, ProjectId, Rule, RuleId, Thread, ThreadId } from '../protocol.ts';
-import { fullTime, RELATIVE_TIME_REFRESH_MS, relativeTime } from '../relative-time.ts';
+import { fullTime, RelativeClock, relativeTime } from '../relative-time.ts';
 import { sharedStyles } from '../styles/shared.ts';
 import type { GroveApproval } from './grove-approval.ts';
 import './grove-approval.ts';
@@ -274,32 +274,17 @@ export class GroveInbox extends LitElement {
 
   /** The row holding the list's one Tab stop. */
   @state() private activeKey: string | null = null;
-  @state() private now = Date.now();
   @state() private showAllSettled = false;
   @state() private revoking: RuleId | null = null;
   @state() private revokeError: { ruleId: RuleId; message: string } | null = null;
 
   @query('h1') private heading!: HTMLElement | null;
 
-  #clock: ReturnType<typeof setInterval> | undefined;
+  readonly #clock = new RelativeClock(this);
   /** Where the Tab stop was before an update, so it can stay in place when its row leaves. */
   #activeIndex = 0;
   /** Keyboard focus was on a request that this update removes: it moves to the one taking its place. */
   #refocus = false;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.now = Date.now();
-    this.#clock = setInterval(() => {
-      this.now = Date.now();
-    }, RELATIVE_TIME_REFRESH_MS);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    clearInterval(this.#clock);
-    this.#clock = undefined;
-  }
 
   /** Puts keyboard focus on the first request waiting, or on the title when none is. */
   async focusFirst(): Promise<void> {
@@ -315,7 +300,7 @@ export class GroveInbox extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('approvals')) this.now = Date.now();
+    if (changed.has('approvals')) this.#clock.now = Date.now();
     // Read before the DOM changes: an answered request's item is about to go, and focus with it.
     const hadFocus = this.shadowRoot?.activeElement?.localName === 'grove-approval';
     const rows = this.#rows();
@@ -420,7 +405,7 @@ export class GroveInbox extends LitElement {
     const a = row.approval;
     return html`<grove-approval data-key=${row.key} .approval=${a} .threadTitle=${this.#thread(a.threadId)?.title ?? null}
       .projectName=${this.#projectName(a.projectId)} .identical=${context.groups.get(a.id) ?? []}
-      .actions=${this.actions} .isTabStop=${row.key === context.activeKey} .now=${this.now}></grove-approval>`;
+      .actions=${this.actions} .isTabStop=${row.key === context.activeKey} .now=${this.#clock.now}></grove-approval>`;
   }
 
   #renderRules() {
@@ -453,7 +438,7 @@ export class GroveInbox extends LitElement {
       <code>${words}</code>
       <span class="where">in ${project}</span>
       <time datetime=${new Date(rule.createdAt).toISOString()} title="Added ${fullTime(rule.createdAt)}">
-        added ${relativeTime(rule.createdAt, this.now)}
+        added ${relativeTime(rule.createdAt, this.#clock.now)}
       </time>
       <button class="btn" aria-label="Revoke ${words} in ${project}" ?disabled=${this.revoking !== null}
         @click=${() => this.#revoke(rule.id)}>${this.revoking === rule.id ? 'Revoking…' : 'Revoke'}</button>
@@ -515,7 +500,7 @@ export class GroveInbox extends LitElement {
     if (!inItem && event.key !== 'j' && event.key !== 'k') return;
     const rows = this.#rows();
     const index = rows.findIndex((r) => r.key === this.activeKey);
-    const target = nextRow(event.key, index, rows.length);
+    const target = listMove(event.key, index, rows.length, { letters: true });
     if (target === null) return;
     event.preventDefault();
     const key = rows[target]?.key;
@@ -527,24 +512,6 @@ export class GroveInbox extends LitElement {
       item?.scrollIntoView({ block: 'nearest' });
     });
   };
-}
-
-function nextRow(key: string, index: number, length: number): number | null {
-  if (length === 0) return null;
-  switch (key) {
-    case 'j':
-    case 'ArrowDown':
-      return Math.min(index + 1, length - 1);
-    case 'k':
-    case 'ArrowUp':
-      return Math.max(index - 1, 0);
-    case 'Home':
-      return 0;
-    case 'End':
-      return length - 1;
-    default:
-      return null;
-  }
 }
 
 declare global {

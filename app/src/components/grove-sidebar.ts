@@ -3,7 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { emit } from '../events.ts';
 import { groveMark, icon } from '../icons.ts';
-import { modKeyLabel } from '../keyboard.ts';
+import { listMove, modKeyLabel } from '../keyboard.ts';
 import type { Project, ProjectId } from '../protocol.ts';
 import { sharedStyles } from '../styles/shared.ts';
 
@@ -356,7 +356,7 @@ export class GroveSidebar extends LitElement {
     const row = (event.target as Element).closest('li');
     const index = buttons.findIndex((b) => b.parentElement === row);
     if (index === -1) return;
-    const target = nextIndex(event.key, index, buttons.length);
+    const target = listMove(event.key, index, buttons.length);
     if (target !== null) {
       event.preventDefault();
       const button = buttons[target];
@@ -372,21 +372,6 @@ export class GroveSidebar extends LitElement {
       emit(this, 'grove-remove-project', { projectId: id });
     }
   };
-}
-
-function nextIndex(key: string, index: number, length: number): number | null {
-  switch (key) {
-    case 'ArrowDown':
-      return Math.min(index + 1, length - 1);
-    case 'ArrowUp':
-      return Math.max(index - 1, 0);
-    case 'Home':
-      return 0;
-    case 'End':
-      return length - 1;
-    default:
-      return null;
-  }
 }
 
 /** The last two folders of a path, e.g. `…/code/grove`: enough to tell same-named repos apart. */
