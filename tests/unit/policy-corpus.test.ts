@@ -1,8 +1,8 @@
-import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PathRefusedError } from '../../extensions/agent-host/src/policy/safe-open.ts';
-import { CORPUS } from '../helpers/paths.ts';
+import { CORPUS, CORPUS_COPY, SHARED_CORPUS } from '../helpers/paths.ts';
 import { type PolicyFixture, policyFixture, reportRate } from './policy-fixture.ts';
 
 interface Case {
@@ -121,6 +121,21 @@ async function scenario(table: [RegExp, () => Promise<boolean>][], input: string
   if (builder === undefined) throw new Error(`no builder for the corpus scenario “${input}”: add one to this test`);
   return builder[1]();
 }
+
+// Where ../shared is there to compare with, the repository's copy must be the same files.
+test.skipIf(!existsSync(SHARED_CORPUS))(
+  'the corpus copy in tests/fixtures matches ../shared/corpus (skipped where ../shared is absent)',
+  () => {
+    const names = readdirSync(SHARED_CORPUS).sort();
+    expect(readdirSync(CORPUS_COPY).sort()).toEqual(names);
+    for (const name of names) {
+      expect(
+        readFileSync(join(CORPUS_COPY, name), 'utf8'),
+        `${name} differs: copy ../shared/corpus into tests/fixtures/corpus`,
+      ).toBe(readFileSync(join(SHARED_CORPUS, name), 'utf8'));
+    }
+  },
+);
 
 describe('the policy against ../shared/corpus', () => {
   test('every destructive command asks or is denied (100 %)', () => {
