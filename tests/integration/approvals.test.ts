@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { Approval, Thread } from '../../extensions/agent-host/src/protocol/index.ts';
@@ -144,6 +146,58 @@ describe('the approval inbox and the tool executor', () => {
     expect(outcome).toMatchObject({ status: 'denied', approvalId: null });
     expect(outcome.status === 'denied' && outcome.message).toContain('MERGE_HEAD');
     expect(approvalsSeen(client).size).toBe(0);
+  });
+
+  test('a project’s policy comes from its main checkout: more secrets, defaults it lets go, and the network switch', async () => {
+    await using dir = await tempDir();
+    const { served, client, thread, repo } = await setUp(dir.path);
+    await using _s = served;
+    await using _c = client;
+    const setPolicy = (policy: unknown) => {
+      mkdirSync(join(repo, '.grove'), { recursive: true });
+      writeFileSync(join(repo, '.grove', 'settings.json'), JSON.stringify({ policy }));
+    };
+    writeFileSync(join(thread.worktreePath, '.env'), 'DEBUG=from-dotenv\n');
+    writeFileSync(join(thread.worktreePath, 'app.secret'), 'hidden\n');
+    const run = (command: string) => served.host.tools.runCommand({ threadId: thread.id, command });
+
+    // By default .env is a secret, app.secret is not.
+    expect((await run('cat .env')).status).toBe('denied');
+    expect(await run('cat app.secret')).toMatchObject({ status: 'ran', result: { output: 'hidden\n' } });
+
+    // An agent editing its own worktree's settings changes nothing.
+    mkdirSync(join(thread.worktreePath, '.grove'), { recursive: true });
+    writeFileSync(join(thread.worktreePath, '.grove', 'settings.json'), JSON.stringify({ policy: { allowSecrets: ['.env'] } }));
+    expect((await run('cat .env')).status).toBe('denied');
+
+    // The main checkout's settings do: a project secret, and a default named explicitly to let go.
+    setPolicy({ secrets: ['*.secret'], allowSecrets: ['.env', '*.env'] });
+    expect((await run('cat app.secret')).status).toBe('denied');
+    expect(await run('cat .env')).toMatchObject({ status: 'ran', result: { output: 'DEBUG=from-dotenv\n' } });
+
+    // Network off: inside the sandbox not even the host's loopback answers.
+    const server = createServer((socket) => socket.end('hello\n'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const connect = `exec 3<>/dev/tcp/127.0.0.1/${port} && head -c 5 <&3`;
+      const answer = async () => {
+        const running = run(connect);
+        const held = await pendingFor(client, thread);
+        await client.request('approval/resolve', { approvalId: held.id, verdict: 'approve' });
+        return running;
+      };
+      expect(await answer()).toMatchObject({ status: 'ran', result: { exitCode: 0, output: 'hello' } });
+      setPolicy({ network: false });
+      const cut = await answer();
+      expect(cut.status === 'ran' && cut.result.exitCode).not.toBe(0);
+    } finally {
+      server.close();
+    }
+
+    // A settings file that does not parse is refused in words, not guessed around.
+    writeFileSync(join(repo, '.grove', 'settings.json'), '{ "policy": { "network": "sometimes" } }');
+    await expect(run('ls')).rejects.toMatchObject({ code: 'settings_invalid' });
   });
 
   test('an edited command is checked again: one the policy refuses stays pending with the reason', async () => {

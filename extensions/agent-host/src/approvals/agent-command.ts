@@ -2,11 +2,11 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { git } from '../git/git.ts';
 import type { ProcessRegistry } from '../host/process-registry.ts';
-import type { PolicyEngine } from '../policy/policy-engine.ts';
 import type { ActionResult, Project, Thread } from '../protocol/index.ts';
 import { redactSecrets } from '../sandbox/redact-secrets.ts';
 import { runCommand } from '../sandbox/run-command.ts';
 import { dataPaths } from '../store/data-dir.ts';
+import type { ProjectPolicies } from './project-policies.ts';
 
 /** Credentials in the home folder no agent command needs: hidden in the sandbox. */
 const HOME_SECRETS = [
@@ -38,13 +38,13 @@ const SECRET_LOOKING =
 export class AgentCommands {
   readonly #dataDir: string;
   readonly #processes: ProcessRegistry;
-  readonly #policy: () => Promise<PolicyEngine>;
+  readonly #policies: ProjectPolicies;
   readonly #gitDirs = new Map<string, Promise<string>>();
 
-  constructor(dataDir: string, processes: ProcessRegistry, policy: () => Promise<PolicyEngine>) {
+  constructor(dataDir: string, processes: ProcessRegistry, policies: ProjectPolicies) {
     this.#dataDir = dataDir;
     this.#processes = processes;
-    this.#policy = policy;
+    this.#policies = policies;
   }
 
   async run(input: {
@@ -55,13 +55,18 @@ export class AgentCommands {
     signal?: AbortSignal | undefined;
   }): Promise<ActionResult> {
     const { thread, project } = input;
+    const settings = await this.#policies.settings(project);
     const result = await runCommand({
       command: input.command,
       worktree: thread.worktreePath,
       cwd: input.cwd,
       repositoryGitDir: await this.#gitDir(project.path),
-      denyPaths: [...this.#groveData(), ...HOME_SECRETS.map((p) => join(homedir(), p)), ...(await this.#worktreeSecrets(thread))],
-      network: true,
+      denyPaths: [
+        ...this.#groveData(),
+        ...HOME_SECRETS.map((p) => join(homedir(), p)),
+        ...(await this.#worktreeSecrets(thread, project)),
+      ],
+      network: settings.network ?? true,
       signal: input.signal,
       threadEnvironment: {
         GROVE_THREAD_ID: thread.id,
@@ -99,12 +104,12 @@ export class AgentCommands {
   }
 
   /** Files in the worktree the policy refuses to let anyone read (`.env`, keys…): hidden from the command too. */
-  async #worktreeSecrets(thread: Thread): Promise<string[]> {
+  async #worktreeSecrets(thread: Thread, project: Project): Promise<string[]> {
     // An untracked folder is listed once (`--directory`), not file by file: node_modules stays one line.
     const listed = await git(thread.worktreePath, ['ls-files', '-z', '--cached', '--others', '--directory']).catch(() => '');
     const candidates = listed.split('\0').filter((path) => path !== '' && SECRET_LOOKING.test(path));
     if (candidates.length === 0) return [];
-    const policy = await this.#policy();
+    const policy = await this.#policies.engine(project);
     return candidates
       .filter((path) => policy.checkPath(path, { worktree: thread.worktreePath, access: 'read' }).decision === 'deny')
       .map((path) => join(thread.worktreePath, path));

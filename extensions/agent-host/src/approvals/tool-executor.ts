@@ -61,7 +61,7 @@ export type ActionOutcome =
  * cannot prove safe waits in the inbox until a person answers. Everything is audited.
  */
 export class ToolExecutor {
-  readonly #policy: () => Promise<PolicyEngine>;
+  readonly #policy: (project: Project) => Promise<PolicyEngine>;
   readonly #approvals: ApprovalService;
   readonly #threads: ExecutorThreads;
   readonly #run: CommandRunner;
@@ -70,7 +70,7 @@ export class ToolExecutor {
   readonly #worktreeLocks = new KeyedMutex();
 
   constructor(deps: {
-    policy: () => Promise<PolicyEngine>;
+    policy: (project: Project) => Promise<PolicyEngine>;
     approvals: ApprovalService;
     threads: ExecutorThreads;
     run: CommandRunner;
@@ -174,8 +174,8 @@ export class ToolExecutor {
 
   /** Refuses a rule that could let something destructive, a commit or push, or a secret through. */
   async checkRule(approval: Approval, prefix: readonly string[]): Promise<void> {
-    const { thread } = this.#threads.workspace(approval.threadId);
-    const policy = await this.#policy();
+    const { thread, project } = this.#threads.workspace(approval.threadId);
+    const policy = await this.#policy(project);
     const why = ruleRefusal(prefix, approval, (path) =>
       policy.checkPath(path, { worktree: thread.worktreePath, access: 'read' }),
     );
@@ -239,7 +239,7 @@ export class ToolExecutor {
   }
 
   async #check(project: Project, thread: Thread, command: string, cwd: string): Promise<PolicyDecision> {
-    const policy = await this.#policy();
+    const policy = await this.#policy(project);
     const decision = policy.checkCommand(command, { worktree: thread.worktreePath, cwd });
     if (decision.decision !== 'ask') return decision;
     const rule = matchingRule(this.#approvals.rules(project.id), command, (path) =>

@@ -1,9 +1,9 @@
 import { AgentCommands } from '../approvals/agent-command.ts';
 import { ApprovalService } from '../approvals/approval-service.ts';
+import { ProjectPolicies } from '../approvals/project-policies.ts';
 import { ToolExecutor } from '../approvals/tool-executor.ts';
 import type { AuditInput } from '../audit/audit-entry.ts';
 import { AuditLog } from '../audit/audit-log.ts';
-import type { PolicyEngine } from '../policy/policy-engine.ts';
 import { ProjectService } from '../projects/project-service.ts';
 import { type Approval, type HostState, PROTOCOL_VERSION, type Project, type Rule } from '../protocol/index.ts';
 import { type Handlers, RpcSession } from '../rpc/rpc-session.ts';
@@ -57,7 +57,6 @@ export class Host {
   readonly #gitWatcher: GitWatcher;
   readonly #approvals: ApprovalService;
   readonly #tools: ToolExecutor;
-  #policy: Promise<PolicyEngine> | undefined;
   /** Each project's audit log, opened on its first entry. */
   readonly #auditLogs = new Map<string, Promise<AuditLog>>();
   #sandbox: HostState['sandbox'] = { available: false, reason: 'Grove has not checked for bubblewrap yet.' };
@@ -84,9 +83,10 @@ export class Host {
     this.#threads.onArchive = (threadId) => this.#terminals.closeThread(threadId);
     this.#gitWatcher = new GitWatcher(this.#threads);
     this.#approvals = new ApprovalService(paths.approvals, this.#hub, this.#threads);
-    const commands = new AgentCommands(options.dataDir, this.#processes, () => this.#loadPolicy());
+    const policies = new ProjectPolicies();
+    const commands = new AgentCommands(options.dataDir, this.#processes, policies);
     this.#tools = new ToolExecutor({
-      policy: () => this.#loadPolicy(),
+      policy: (project) => policies.engine(project),
       approvals: this.#approvals,
       threads: this.#threads,
       run: (input) => commands.run(input),
@@ -121,20 +121,6 @@ export class Host {
 
   #runOrphan(approval: Approval): void {
     this.#tools.runOrphan(approval).catch((error: unknown) => log.error(`could not run approval ${approval.id}`, error));
-  }
-
-  /**
-   * The policy engine, loaded once, on first use: it and its shell parser (WebAssembly) are
-   * most of the host's code, and a host nobody's agent has asked anything of needs neither.
-   */
-  #loadPolicy(): Promise<PolicyEngine> {
-    this.#policy ??= import('../policy/policy-engine.ts')
-      .then(({ PolicyEngine }) => PolicyEngine.load())
-      .catch((error: unknown) => {
-        this.#policy = undefined;
-        throw error;
-      });
-    return this.#policy;
   }
 
   async start(): Promise<HostAddress> {

@@ -15,7 +15,26 @@ const SettingsSchema = z.object({
    * checkout, since it is needed before a worktree exists (see worktree-location.ts).
    */
   worktreeRoot: z.string().trim().min(1).optional(),
+  /**
+   * What the policy does for this project's agents. Read from the main checkout only: an
+   * agent can edit the file in its own worktree, and must not loosen its own policy.
+   */
+  policy: z
+    .object({
+      /** More secret patterns (gitignore-like: `*.secret`, `config/credentials/`). */
+      secrets: z.array(z.string().min(1)).optional(),
+      /** Default secret patterns this project lets agents read, by exact name (e.g. `.env*`): explicit on purpose. */
+      allowSecrets: z.array(z.string().min(1)).optional(),
+      /** `npm run <name>` scripts that run without asking (default: test, lint, typecheck, type-check). */
+      projectScripts: z.array(z.string().min(1)).optional(),
+      /** Whether agent commands may use the network (default true); false cuts it off in the sandbox. */
+      network: z.boolean().optional(),
+    })
+    .optional(),
 });
+
+/** A project's policy settings, as its main checkout's `.grove/settings.json` gives them. */
+export type ProjectPolicySettings = NonNullable<z.infer<typeof SettingsSchema>['policy']>;
 
 export interface ProjectSettings {
   readonly setup: string | null;
@@ -56,14 +75,48 @@ export async function readProjectSettings(worktree: string): Promise<ProjectSett
  * path, is refused, since guessing would put worktrees somewhere the person did not choose.
  */
 export async function readWorktreeRoot(mainCheckout: string): Promise<string | null> {
+  const root = await readMainCheckoutKey(
+    mainCheckout,
+    'worktreeRoot',
+    "where this project's worktrees go",
+    'worktreeRoot must be a folder path',
+  );
+  return root ?? null;
+}
+
+/**
+ * The `policy` of the main checkout's `.grove/settings.json` ({} when unset). A file that
+ * does not parse is refused: guessing could loosen what the person set.
+ */
+export async function readPolicySettings(mainCheckout: string): Promise<ProjectPolicySettings> {
+  const policy = await readMainCheckoutKey(
+    mainCheckout,
+    'policy',
+    'what this project lets its agents do',
+    'see its "policy" key',
+  );
+  return policy ?? {};
+}
+
+type SettingsShape = (typeof SettingsSchema)['shape'];
+
+/** One key of the main checkout's settings, checked alone; a file that does not parse, or a bad value, is a clear error. */
+async function readMainCheckoutKey<K extends 'worktreeRoot' | 'policy'>(
+  mainCheckout: string,
+  key: K,
+  what: string,
+  hint: string,
+): Promise<z.infer<SettingsShape[K]> | undefined> {
   const file = join(mainCheckout, '.grove', 'settings.json');
   const text = await readOptional(file);
-  if (text === undefined) return null;
+  if (text === undefined) return undefined;
   const invalid = (why: string) =>
     new HostError(
       'settings_invalid',
-      `${file} is not valid (${why}), so Grove cannot tell where this project's worktrees go. Fix it (worktreeRoot must be a folder path), then try again.`,
-      { file },
+      `${file} is not valid (${why}), so Grove cannot tell ${what}. Fix it (${hint}), then try again.`,
+      {
+        file,
+      },
     );
   let json: unknown;
   try {
@@ -71,12 +124,13 @@ export async function readWorktreeRoot(mainCheckout: string): Promise<string | n
   } catch (error) {
     throw invalid((error as Error).message);
   }
-  const parsed = SettingsSchema.pick({ worktreeRoot: true }).safeParse(json);
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw invalid('it is not a JSON object');
+  const parsed = SettingsSchema.shape[key].safeParse((json as Record<string, unknown>)[key]);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw invalid(`${issue?.path.join('.') || 'settings'}: ${issue?.message ?? 'bad shape'}`);
+    throw invalid(`${[key, ...(issue?.path ?? [])].join('.')}: ${issue?.message ?? 'bad shape'}`);
   }
-  return parsed.data.worktreeRoot ?? null;
+  return parsed.data as z.infer<SettingsShape[K]>;
 }
 
 async function readOptional(file: string): Promise<string | undefined> {
