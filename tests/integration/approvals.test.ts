@@ -176,7 +176,8 @@ describe('the approval inbox and the tool executor', () => {
     expect(await run('cat .env')).toMatchObject({ status: 'ran', result: { output: 'DEBUG=from-dotenv\n' } });
 
     // Network off: inside the sandbox not even the host's loopback answers.
-    const server = createServer((socket) => socket.end('hello\n'));
+    // The sandboxed reader hangs up after five bytes; a reset from it is not this test's concern.
+    const server = createServer((socket) => socket.on('error', () => {}).end('hello\n'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     try {
