@@ -135,13 +135,19 @@ function forbidden(words: readonly string[], checkPath: PathCheck): string | und
 }
 
 /**
- * Why a person may not make this rule from this request, or undefined if they may. A rule
- * is only ever a prefix of the request's own plain command, and never for anything
+ * Why a person may not make this rule from a request of this kind for `command` (as
+ * approved, after any edit), or undefined if they may. A rule is only ever a prefix of that
+ * plain command, and never for anything
  * destructive, a commit or push, or a deny-listed path.
  */
-export function ruleRefusal(prefix: readonly string[], approval: Approval, checkPath: PathCheck): string | undefined {
-  if (approval.kind !== 'command') return 'A commit always waits for a person; there is no rule for it.';
-  const words = plainCommandWords(approval.decision?.editedCommand ?? approval.command);
+export function ruleRefusal(
+  prefix: readonly string[],
+  kind: Approval['kind'],
+  command: string,
+  checkPath: PathCheck,
+): string | undefined {
+  if (kind !== 'command') return 'A commit always waits for a person; there is no rule for it.';
+  const words = plainCommandWords(command);
   if (words === undefined) {
     return 'Only a plain command (words without quotes, variables, pipes or redirections) can be always allowed.';
   }

@@ -4,10 +4,11 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import type { AuditInput } from '../audit/audit-entry.ts';
 import { git } from '../git/git.ts';
 import { HostError } from '../host/host-error.ts';
+import { log } from '../host/log.ts';
 import { KeyedMutex } from '../host/mutex.ts';
 import type { PolicyDecision } from '../policy/decision.ts';
 import type { PolicyEngine } from '../policy/policy-engine.ts';
-import type { ActionResult, Approval, ApprovalId, Project, Thread, ThreadId } from '../protocol/index.ts';
+import type { ActionResult, Approval, ApprovalId, Project, Rule, RuleId, Thread, ThreadId } from '../protocol/index.ts';
 import type { ApprovalService } from './approval-service.ts';
 import { matchingRule, ruleRefusal } from './rules.ts';
 
@@ -157,8 +158,90 @@ export class ToolExecutor {
     return this.#afterAnswer(held, () => this.#gitCommit(cwd, message));
   }
 
-  /** Checks an edited command before a person's approval of it is recorded: a denied one is refused outright. */
-  async checkEdited(approval: Approval, command: string): Promise<void> {
+  /**
+   * A person's answer to a held request, from the inbox. An edited command is checked again
+   * (a denied one is refused and the request stays pending); `rememberPrefix` adds a rule,
+   * unless it could let something destructive, a commit or push, or a secret through. The
+   * answer wakes the agent waiting for it; one asked before a restart has no agent waiting,
+   * so the approval itself runs it.
+   */
+  async answer(input: {
+    approvalId: ApprovalId;
+    verdict: 'approve' | 'deny';
+    message?: string | undefined;
+    editedCommand?: string | undefined;
+    rememberPrefix?: readonly string[] | undefined;
+  }): Promise<Approval> {
+    const { verdict, editedCommand, rememberPrefix } = input;
+    const message = input.message ?? null;
+    return this.#decide(input.approvalId, async (held) => {
+      const edited =
+        verdict === 'approve' && editedCommand !== undefined && editedCommand !== held.command ? editedCommand : null;
+      if (edited !== null) await this.#checkEdited(held, edited);
+      let rule: Rule | null = null;
+      if (verdict === 'approve' && rememberPrefix !== undefined) {
+        await this.#checkRule(held, edited ?? held.command, rememberPrefix);
+        rule = await this.#approvals.addRule(held.projectId, rememberPrefix, held.id);
+        await this.#audit(held.projectId, { kind: 'rule_change', change: 'added', ruleId: rule.id, rule: { ...rule } });
+      }
+      return { verdict, message, editedCommand: edited, rule: rule?.id ?? null, at: Date.now() };
+    });
+  }
+
+  /** Approves several pending requests at once; only identical ones (project, kind, command, cwd). */
+  async approveAll(approvalIds: readonly ApprovalId[]): Promise<Approval[]> {
+    const held = approvalIds.map((id) => this.#approvals.get(id));
+    const [first] = held;
+    const same = (a: Approval) =>
+      a.projectId === first?.projectId && a.kind === first.kind && a.command === first.command && a.cwd === first.cwd;
+    if (!held.every(same)) {
+      throw new HostError(
+        'approvals_differ',
+        'Only identical requests (same project, command and folder) can be approved together.',
+      );
+    }
+    const approved: Approval[] = [];
+    for (const id of approvalIds) {
+      approved.push(
+        await this.#decide(id, async () => ({
+          verdict: 'approve',
+          message: null,
+          editedCommand: null,
+          rule: null,
+          at: Date.now(),
+        })),
+      );
+    }
+    return approved;
+  }
+
+  /** Removes a rule; the commands it allowed ask again. */
+  async revokeRule(ruleId: RuleId): Promise<void> {
+    const rule = this.#approvals.rules().find((r) => r.id === ruleId);
+    await this.#approvals.revokeRule(ruleId);
+    if (rule) await this.#audit(rule.projectId, { kind: 'rule_change', change: 'removed', ruleId, rule: { ...rule } });
+  }
+
+  /** Records an answer and audits it; an approval nobody waits for any more runs now, in the background. */
+  async #decide(approvalId: ApprovalId, answer: Parameters<ApprovalService['decide']>[1]): Promise<Approval> {
+    const { approval, awaited } = await this.#approvals.decide(approvalId, answer);
+    const decision = approval.decision;
+    await this.#audit(approval.projectId, {
+      kind: 'approval',
+      threadId: approval.threadId,
+      requestId: approval.id,
+      outcome: decision?.verdict === 'approve' ? 'approved' : 'denied',
+      ...(decision?.verdict === 'approve' ? { command: decision.editedCommand ?? approval.command } : {}),
+      ...(decision?.message == null ? {} : { message: decision.message }),
+    });
+    if (!awaited && approval.status === 'approved') {
+      this.#runOrphan(approval).catch((error: unknown) => log.error(`could not run approval ${approval.id}`, error));
+    }
+    return approval;
+  }
+
+  /** An edited command is checked before a person's approval of it is recorded: a denied one is refused outright. */
+  async #checkEdited(approval: Approval, command: string): Promise<void> {
     if (approval.kind !== 'command') {
       throw new HostError('invalid_params', 'Only a command can be edited before it is approved; a commit runs as staged.');
     }
@@ -173,10 +256,10 @@ export class ToolExecutor {
   }
 
   /** Refuses a rule that could let something destructive, a commit or push, or a secret through. */
-  async checkRule(approval: Approval, prefix: readonly string[]): Promise<void> {
+  async #checkRule(approval: Approval, command: string, prefix: readonly string[]): Promise<void> {
     const { thread, project } = this.#threads.workspace(approval.threadId);
     const policy = await this.#policy(project);
-    const why = ruleRefusal(prefix, approval, (path) =>
+    const why = ruleRefusal(prefix, approval.kind, command, (path) =>
       policy.checkPath(path, { worktree: thread.worktreePath, access: 'read' }),
     );
     if (why !== undefined) throw new HostError('rule_refused', why, { prefix });
@@ -193,12 +276,12 @@ export class ToolExecutor {
       status: 'ran',
       approvalId: held.id,
       reasons: held.reasons,
-      result: await this.runApproved(held.id, answer.command, run),
+      result: await this.#runApproved(held.id, answer.command, run),
     };
   }
 
   /** Runs an approved request once, marking it running first so a restart can never run it again. */
-  async runApproved(
+  async #runApproved(
     approvalId: ApprovalId,
     command: string,
     run: (command: string) => Promise<ActionResult>,
@@ -223,15 +306,11 @@ export class ToolExecutor {
     return result;
   }
 
-  /**
-   * Runs an approval a person answered when no agent waits for it any more (it was asked
-   * before a restart): the person's approval is what runs it, and the result waits on the record.
-   */
-  async runOrphan(approval: Approval): Promise<void> {
-    if (approval.status !== 'approved') return;
+  /** Runs an approved request no agent waits for; the result waits on its record. */
+  async #runOrphan(approval: Approval): Promise<void> {
     const { thread, project } = this.#threads.workspace(approval.threadId);
     const command = approval.decision?.editedCommand ?? approval.command;
-    await this.runApproved(approval.id, command, (c) =>
+    await this.#runApproved(approval.id, command, (c) =>
       approval.kind === 'commit'
         ? this.#gitCommit(approval.cwd, approval.commit?.message ?? '')
         : this.#run({ command: c, cwd: approval.cwd, thread, project }),

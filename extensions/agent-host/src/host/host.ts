@@ -2,10 +2,9 @@ import { AgentCommands } from '../approvals/agent-command.ts';
 import { ApprovalService } from '../approvals/approval-service.ts';
 import { ProjectPolicies } from '../approvals/project-policies.ts';
 import { ToolExecutor } from '../approvals/tool-executor.ts';
-import type { AuditInput } from '../audit/audit-entry.ts';
-import { AuditLog } from '../audit/audit-log.ts';
+import { AuditLogs } from '../audit/audit-logs.ts';
 import { ProjectService } from '../projects/project-service.ts';
-import { type Approval, type HostState, PROTOCOL_VERSION, type Project, type Rule } from '../protocol/index.ts';
+import { type HostState, PROTOCOL_VERSION } from '../protocol/index.ts';
 import { type Handlers, RpcSession } from '../rpc/rpc-session.ts';
 import { redactSecrets } from '../sandbox/redact-secrets.ts';
 import { sandboxSupport } from '../sandbox/sandbox-support.ts';
@@ -58,7 +57,7 @@ export class Host {
   readonly #approvals: ApprovalService;
   readonly #tools: ToolExecutor;
   /** Each project's audit log, opened on its first entry. */
-  readonly #auditLogs = new Map<string, Promise<AuditLog>>();
+  readonly #auditLogs: AuditLogs;
   #sandbox: HostState['sandbox'] = { available: false, reason: 'Grove has not checked for bubblewrap yet.' };
   readonly #sessions = new Set<RpcSession>();
   readonly #processes: ProcessRegistry;
@@ -83,6 +82,7 @@ export class Host {
     this.#threads.onArchive = (threadId) => this.#terminals.closeThread(threadId);
     this.#gitWatcher = new GitWatcher(this.#threads);
     this.#approvals = new ApprovalService(paths.approvals, this.#hub, this.#threads);
+    this.#auditLogs = new AuditLogs(options.dataDir, redactSecrets);
     const policies = new ProjectPolicies();
     const commands = new AgentCommands(options.dataDir, this.#processes, policies);
     this.#tools = new ToolExecutor({
@@ -90,7 +90,7 @@ export class Host {
       approvals: this.#approvals,
       threads: this.#threads,
       run: (input) => commands.run(input),
-      audit: (projectId, entry) => this.#audit(projectId, entry),
+      audit: (projectId, entry) => this.#auditLogs.append(projectId, entry),
     });
   }
 
@@ -100,27 +100,6 @@ export class Host {
    */
   get tools(): ToolExecutor {
     return this.#tools;
-  }
-
-  /** Appends to a project's audit log, opening it on first use; a log that cannot be written stops the action. */
-  async #audit(projectId: Project['id'], entry: AuditInput): Promise<void> {
-    let opening = this.#auditLogs.get(projectId);
-    if (opening === undefined) {
-      opening = (async () => {
-        const auditLog = new AuditLog({ dataDir: this.#options.dataDir, projectId, redact: redactSecrets });
-        const report = await auditLog.open();
-        if (report.kind === 'repaired')
-          log.info(`the audit log of ${projectId} ended mid-line; the cut line was dropped and recorded`);
-        return auditLog;
-      })();
-      this.#auditLogs.set(projectId, opening);
-      opening.catch(() => this.#auditLogs.delete(projectId));
-    }
-    await (await opening).append(entry);
-  }
-
-  #runOrphan(approval: Approval): void {
-    this.#tools.runOrphan(approval).catch((error: unknown) => log.error(`could not run approval ${approval.id}`, error));
   }
 
   async start(): Promise<HostAddress> {
@@ -134,7 +113,7 @@ export class Host {
       await this.#threads.load();
       await this.#threads.recover();
       for (const approval of await this.#approvals.load()) {
-        await this.#audit(approval.projectId, {
+        await this.#auditLogs.append(approval.projectId, {
           kind: 'approval',
           threadId: approval.threadId,
           requestId: approval.id,
@@ -181,7 +160,7 @@ export class Host {
       await this.#gitWatcher.stop();
       await this.#terminals.stopAll();
       await this.#processes.stopAll();
-      for (const opening of this.#auditLogs.values()) await opening.then((l) => l.close()).catch(() => {});
+      await this.#auditLogs.closeAll();
       this.#unsubscribe?.();
       this.#sessions.clear();
       await this.#lock?.release();
@@ -275,71 +254,10 @@ export class Host {
         this.#terminals.detach(terminalId, session);
         return {};
       },
-      'approval/resolve': async ({ approvalId, verdict, message, editedCommand, rememberPrefix }) => {
-        const { approval, awaited } = await this.#approvals.decide(approvalId, async (held) => {
-          const edited =
-            verdict === 'approve' && editedCommand !== undefined && editedCommand !== held.command ? editedCommand : null;
-          if (edited !== null) await this.#tools.checkEdited(held, edited);
-          let rule: Rule | null = null;
-          if (verdict === 'approve' && rememberPrefix !== undefined) {
-            const asApproved = {
-              ...held,
-              decision: { verdict, message: null, editedCommand: edited, rule: null, at: Date.now() },
-            };
-            await this.#tools.checkRule(asApproved, rememberPrefix);
-            rule = await this.#approvals.addRule(held.projectId, rememberPrefix, held.id);
-            await this.#audit(held.projectId, { kind: 'rule_change', change: 'added', ruleId: rule.id, rule: { ...rule } });
-          }
-          return { verdict, message: message ?? null, editedCommand: edited, rule: rule?.id ?? null, at: Date.now() };
-        });
-        await this.#audit(approval.projectId, {
-          kind: 'approval',
-          threadId: approval.threadId,
-          requestId: approval.id,
-          outcome: verdict === 'approve' ? 'approved' : 'denied',
-          ...(verdict === 'approve' ? { command: approval.decision?.editedCommand ?? approval.command } : {}),
-          ...(message === undefined ? {} : { message }),
-        });
-        // Asked before a restart, so no agent waits for it: the person's approval runs it now.
-        if (!awaited) this.#runOrphan(approval);
-        return { approval };
-      },
-      'approval/approveAll': async ({ approvalIds }) => {
-        const held = approvalIds.map((id) => this.#approvals.get(id));
-        const first = held[0] as Approval;
-        const same = (a: Approval) =>
-          a.projectId === first.projectId && a.kind === first.kind && a.command === first.command && a.cwd === first.cwd;
-        if (!held.every(same)) {
-          throw new HostError(
-            'approvals_differ',
-            'Only identical requests (same project, command and folder) can be approved together.',
-          );
-        }
-        const approvals: Approval[] = [];
-        for (const id of approvalIds) {
-          const { approval, awaited } = await this.#approvals.decide(id, async () => ({
-            verdict: 'approve',
-            message: null,
-            editedCommand: null,
-            rule: null,
-            at: Date.now(),
-          }));
-          await this.#audit(approval.projectId, {
-            kind: 'approval',
-            threadId: approval.threadId,
-            requestId: approval.id,
-            outcome: 'approved',
-            command: approval.command,
-          });
-          if (!awaited) this.#runOrphan(approval);
-          approvals.push(approval);
-        }
-        return { approvals };
-      },
+      'approval/resolve': async (params) => ({ approval: await this.#tools.answer(params) }),
+      'approval/approveAll': async ({ approvalIds }) => ({ approvals: await this.#tools.approveAll(approvalIds) }),
       'rule/revoke': async ({ ruleId }) => {
-        const rule = this.#approvals.rules().find((r) => r.id === ruleId);
-        await this.#approvals.revokeRule(ruleId);
-        if (rule) await this.#audit(rule.projectId, { kind: 'rule_change', change: 'removed', ruleId, rule: { ...rule } });
+        await this.#tools.revokeRule(ruleId);
         return {};
       },
       'terminal/close': async ({ terminalId }) => {
