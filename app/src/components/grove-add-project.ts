@@ -1,7 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { messageOf } from '../error-message.ts';
-import { icon } from '../icons.ts';
+import { errorLine, messageOf } from '../error-message.ts';
 import { chooseFolder } from '../platform/neutralino.ts';
 import { dialogFormStyles, dialogStyles, fieldStyles, sharedStyles } from '../styles/shared.ts';
 
@@ -84,7 +83,7 @@ export class GroveAddProject extends LitElement {
                 : nothing
             }
           </div>
-          ${hasError ? html`<p id="path-error" class="error" role="alert">${icon('alert')}<span>${this.error}</span></p>` : nothing}
+          ${hasError ? errorLine(this.error, 'path-error') : nothing}
         </div>
         <footer>
           <button type="button" class="btn" @click=${() => this.dialog.close()}>Cancel</button>

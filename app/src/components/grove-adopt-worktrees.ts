@@ -1,7 +1,7 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { messageOf } from '../error-message.ts';
+import { errorLine, messageOf } from '../error-message.ts';
 import { icon } from '../icons.ts';
 import type { AdoptableWorktree, Project, ProjectId, Thread, ThreadId } from '../protocol.ts';
 import { dialogFormStyles, dialogStyles, sharedStyles } from '../styles/shared.ts';
@@ -214,7 +214,7 @@ export class GroveAdoptWorktrees extends LitElement {
       </div>
       <button type="button" class="btn" aria-label="Adopt ${name}" ?disabled=${this.adopting !== null}
         @click=${() => this.#adopt(project, worktree)}>${isAdopting ? 'Adopting…' : 'Adopt'}</button>
-      ${error ? html`<p class="error" role="alert">${icon('alert')}<span>${error}</span></p>` : nothing}
+      ${error ? errorLine(error) : nothing}
     </li>`;
   }
 

@@ -1,7 +1,7 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { type ApprovalActions, defaultPrefix, isPlainCommand } from '../approvals.ts';
-import { messageOf } from '../error-message.ts';
+import { errorLine, messageOf } from '../error-message.ts';
 import { emit } from '../events.ts';
 import { icon } from '../icons.ts';
 import { isTyping } from '../keyboard.ts';
@@ -381,22 +381,6 @@ export class GroveApproval extends LitElement {
         flex: 1;
       }
 
-      .error {
-        display: flex;
-        gap: 6px;
-        margin: 0;
-        color: var(--status-error);
-        font-size: var(--text-sm);
-      }
-
-      .error .icon {
-        margin-top: 1px;
-      }
-
-      .error span {
-        overflow-wrap: anywhere;
-      }
-
       .note {
         margin: 0;
         color: var(--fg-muted);
@@ -480,7 +464,7 @@ export class GroveApproval extends LitElement {
       ${this.mode === 'deny' ? this.#renderDenial() : nothing}
       ${a.kind === 'command' && this.mode !== 'deny' && isPlainCommand(this.mode === 'edit' ? this.edited : a.command) ? this.#renderRule() : nothing}
       <div class="actions">${this.#renderActions(a, tabIndex)}</div>
-      ${this.error ? html`<p class="error" role="alert">${icon('alert')}<span>${this.error}</span></p>` : nothing}
+      ${this.error ? errorLine(this.error) : nothing}
     </article>`;
   }
 

@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { messageOf } from '../error-message.ts';
+import { errorLine, messageOf } from '../error-message.ts';
 import { type IconName, icon } from '../icons.ts';
 import { checkoutName, type ResultOf, type Thread, type ThreadId } from '../protocol.ts';
 import { dialogFormStyles, dialogStyles, progressStyles, sharedStyles } from '../styles/shared.ts';
@@ -157,7 +157,7 @@ export class GroveArchiveThread extends LitElement {
                       ? nothing
                       : html`<p class="progress" role="status"><span class="spinner"></span>Checking the worktree…</p>`
                 }
-                ${this.error ? html`<p class="error" role="alert">${icon('alert')}<span>${this.error}</span></p>` : nothing}
+                ${this.error ? errorLine(this.error) : nothing}
               </div>
               <footer>
                 <button type="button" class="btn cancel" ?disabled=${this.isBusy} @click=${() => this.dialog.close()}>Cancel</button>

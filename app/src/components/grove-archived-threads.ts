@@ -1,7 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { messageOf } from '../error-message.ts';
+import { errorLine, messageOf } from '../error-message.ts';
 import { emit } from '../events.ts';
 import { icon } from '../icons.ts';
 import { checkoutLabel, type Thread, type ThreadId } from '../protocol.ts';
@@ -151,20 +151,8 @@ export class GroveArchivedThreads extends LitElement {
       }
 
       .error {
-        display: flex;
         flex-basis: 100%;
-        gap: 6px;
         margin: 2px 0 4px;
-        color: var(--status-error);
-        font-size: var(--text-sm);
-      }
-
-      .error .icon {
-        margin-top: 1px;
-      }
-
-      .error span {
-        overflow-wrap: anywhere;
       }
     `,
   ];
@@ -217,7 +205,7 @@ export class GroveArchivedThreads extends LitElement {
       </button>
       <button class="icon-btn" aria-label="Delete ${thread.title}" title="Delete for good" ?disabled=${isRestoring}
         @click=${() => emit(this, 'grove-delete-thread', { threadId: thread.id })}>${icon('trash')}</button>
-      ${error ? html`<p class="error" role="alert">${icon('alert')}<span>${error}</span></p>` : nothing}
+      ${error ? errorLine(error) : nothing}
     </li>`;
   }
 

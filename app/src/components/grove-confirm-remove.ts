@@ -1,7 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { messageOf } from '../error-message.ts';
-import { icon } from '../icons.ts';
+import { errorLine, messageOf } from '../error-message.ts';
 import type { Project, ProjectId } from '../protocol.ts';
 import { dialogFormStyles, dialogStyles, sharedStyles } from '../styles/shared.ts';
 
@@ -66,7 +65,7 @@ export class GroveConfirmRemove extends LitElement {
               <div class="body" id="remove-about">
                 <p>Grove forgets this project. Files on disk are not touched: the repository stays where it is.</p>
                 <span class="path mono">${project.path}</span>
-                ${this.error ? html`<p class="error" role="alert">${icon('alert')}<span>${this.error}</span></p>` : nothing}
+                ${this.error ? errorLine(this.error) : nothing}
               </div>
               <footer>
                 <button type="button" class="btn" @click=${() => this.dialog.close()}>Cancel</button>

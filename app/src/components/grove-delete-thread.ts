@@ -1,8 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { HostRequestError } from '../connection/host-request-error.ts';
-import { messageOf } from '../error-message.ts';
-import { icon } from '../icons.ts';
+import { errorLine, messageOf } from '../error-message.ts';
 import { checkoutName, type Thread, type ThreadId } from '../protocol.ts';
 import { dialogFormStyles, dialogStyles, sharedStyles } from '../styles/shared.ts';
 
@@ -100,7 +99,7 @@ export class GroveDeleteThread extends LitElement {
                           .value=${this.typed} @input=${(e: InputEvent) => (this.typed = (e.target as HTMLInputElement).value)} />`
                     : nothing
                 }
-                ${this.error ? html`<p class="error" role="alert">${icon('alert')}<span>${this.error}</span></p>` : nothing}
+                ${this.error ? errorLine(this.error) : nothing}
               </div>
               <footer>
                 <button type="button" class="btn cancel" ?disabled=${this.isBusy} @click=${() => this.dialog.close()}>Cancel</button>

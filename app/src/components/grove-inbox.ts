@@ -2,7 +2,7 @@ import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { type ApprovalActions, identicalGroups, pendingApprovals, settledApprovals } from '../approvals.ts';
-import { messageOf } from '../error-message.ts';
+import { errorLine, messageOf } from '../error-message.ts';
 import { emit } from '../events.ts';
 import { icon } from '../icons.ts';
 import { isTyping, listMove } from '../keyboard.ts';
@@ -232,9 +232,6 @@ export class GroveInbox extends LitElement {
 
       .rules .error {
         flex-basis: 100%;
-        margin: 0;
-        color: var(--status-error);
-        font-size: var(--text-sm);
       }
 
       .notice {
@@ -442,7 +439,7 @@ export class GroveInbox extends LitElement {
       </time>
       <button class="btn" aria-label="Revoke ${words} in ${project}" ?disabled=${this.revoking !== null}
         @click=${() => this.#revoke(rule.id)}>${this.revoking === rule.id ? 'Revoking…' : 'Revoke'}</button>
-      ${error ? html`<p class="error" role="alert">${error}</p>` : nothing}
+      ${error ? errorLine(error) : nothing}
     </li>`;
   }
 

@@ -1,8 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { HostRequestError } from '../connection/host-request-error.ts';
-import { messageOf } from '../error-message.ts';
-import { icon } from '../icons.ts';
+import { errorLine, messageOf } from '../error-message.ts';
 import { hasModKey, modKeyLabel } from '../keyboard.ts';
 import type { ParamsOf, Project } from '../protocol.ts';
 import { dialogFormStyles, dialogStyles, fieldStyles, progressStyles, sharedStyles } from '../styles/shared.ts';
@@ -150,7 +149,7 @@ export class GroveNewThread extends LitElement {
 
   #renderError(field: ErrorField) {
     if (this.error?.field !== field) return nothing;
-    return html`<p id="${field}-error" class="error" role="alert">${icon('alert')}<span>${this.error.message}</span></p>`;
+    return errorLine(this.error.message, `${field}-error`);
   }
 
   #clearError(field: ErrorField): void {

@@ -13,7 +13,7 @@ import { offersArchive, STATUS_LOOKS } from '../thread-status.ts';
 import type { GroveApproval } from './grove-approval.ts';
 import type { GroveTerminal, TerminalHost } from './grove-terminal.ts';
 import './grove-terminal.ts';
-import { messageOf } from '../error-message.ts';
+import { errorLine, messageOf } from '../error-message.ts';
 
 /** How much of the setup log the view shows; the whole log is in the data dir. */
 const SETUP_LINES = 200;
@@ -308,10 +308,6 @@ export class GroveThreadView extends LitElement {
       }
 
       .empty .error {
-        display: flex;
-        gap: 6px;
-        color: var(--status-error);
-        font-size: var(--text-sm);
         text-align: left;
       }
     `,
@@ -470,7 +466,7 @@ export class GroveThreadView extends LitElement {
         <button class="btn" ?disabled=${this.isRestoring} @click=${() => this.#restore(thread.id)}>
           ${icon('restore')}${this.isRestoring ? 'Restoring…' : 'Restore'}
         </button>
-        ${this.restoreError ? html`<p class="error" role="alert">${icon('alert')}<span>${this.restoreError}</span></p>` : nothing}
+        ${this.restoreError ? errorLine(this.restoreError) : nothing}
       </div></div>`;
     }
     if (thread.status === 'creating') {

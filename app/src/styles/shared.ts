@@ -114,6 +114,23 @@ export const sharedStyles = css`
     text-align: center;
   }
 
+  /* A failure in words beside what failed (errorLine in error-message.ts); paths and commands wrap anywhere. */
+  .error {
+    display: flex;
+    gap: 6px;
+    margin: 0;
+    color: var(--status-error);
+    font-size: var(--text-sm);
+  }
+
+  .error .icon {
+    margin-top: 1px;
+  }
+
+  .error span {
+    overflow-wrap: anywhere;
+  }
+
   .mono {
     font-family: var(--font-mono);
     font-size: 0.95em;
@@ -199,11 +216,7 @@ export const dialogFormStyles = css`
   }
 
   .error {
-    display: flex;
-    gap: 6px;
     margin: 8px 0 0;
-    color: var(--status-error);
-    font-size: var(--text-sm);
   }
 `;
 
@@ -269,14 +282,6 @@ export const fieldStyles = css`
 
   .body .error {
     margin: 6px 0 0;
-  }
-
-  .error .icon {
-    margin-top: 1px;
-  }
-
-  .error span {
-    overflow-wrap: anywhere;
   }
 `;
 
