@@ -38,6 +38,15 @@ function fingerprint(repo: string, worktree: string) {
 }
 
 /** The latest record of a thread, from the notifications. */
+/** A worktree at `path` on a detached HEAD holding one commit of its own (on no branch); returns that commit. */
+function detachedWithCommit(repo: string, path: string): string {
+  git(repo, 'worktree', 'add', '-q', '--detach', path);
+  writeFileSync(join(path, 'spike.txt'), 'on no branch\n');
+  git(path, 'add', 'spike.txt');
+  git(path, 'commit', '-q', '-m', 'a commit on no branch');
+  return git(path, 'rev-parse', 'HEAD').trim();
+}
+
 function latest(client: RpcClient, id: string): Thread | undefined {
   return client.notifications
     .filter((n) => n.method === 'thread/updated' || n.method === 'thread/added')
@@ -145,11 +154,7 @@ describe('adopting worktrees made outside Grove', () => {
     await using served = await servedProject();
     const { client, project, repo, dir } = served;
     const path = join(dir, 'spike');
-    git(repo, 'worktree', 'add', '-q', '--detach', path);
-    writeFileSync(join(path, 'spike.txt'), 'on no branch\n');
-    git(path, 'add', 'spike.txt');
-    git(path, 'commit', '-q', '-m', 'a commit on no branch');
-    const head = git(path, 'rev-parse', 'HEAD').trim();
+    const head = detachedWithCommit(repo, path);
     writeFileSync(join(path, 'draft.txt'), 'uncommitted\n');
     const branches = git(repo, 'branch', '--list');
 
@@ -172,11 +177,7 @@ describe('adopting worktrees made outside Grove', () => {
     await using served = await servedProject();
     const { client, project, repo, dir } = served;
     const path = join(dir, 'spike');
-    git(repo, 'worktree', 'add', '-q', '--detach', path);
-    writeFileSync(join(path, 'spike.txt'), 'on no branch\n');
-    git(path, 'add', 'spike.txt');
-    git(path, 'commit', '-q', '-m', 'a commit on no branch');
-    const head = git(path, 'rev-parse', 'HEAD').trim();
+    const head = detachedWithCommit(repo, path);
     const { thread } = await client.request('thread/adopt', { projectId: project.id, path });
 
     const refused = await client.request('thread/delete', { threadId: thread.id }).catch(wire);

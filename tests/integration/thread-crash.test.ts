@@ -56,6 +56,16 @@ async function serve(dataDir: string, repo: string): Promise<Running> {
   };
 }
 
+/** A big repository, a thread in it with every kind of uncommitted work, and that work's contents; the host stopped again. */
+async function threadWithWork(root: string, title: string) {
+  const repo = bigRepo(join(root, 'repo'));
+  const dataDir = join(root, 'data');
+  await using first = await serve(dataDir, repo);
+  const { thread } = await first.client.request('thread/create', { projectId: first.project.id, title });
+  makeWork(thread.worktreePath);
+  return { repo, dataDir, thread, before: contents(thread.worktreePath) };
+}
+
 /** kill -9 of the host process alone, as after a real crash; resolves once it is gone. */
 async function crash(host: ServedHost): Promise<void> {
   host.process.kill('SIGKILL');
@@ -335,16 +345,7 @@ describe('kill -9 of the host', () => {
 
   test('at every step of an archive: each thread is live with all its files, or archived and restored byte for byte', async () => {
     await using dir = await tempDir();
-    const repo = bigRepo(join(dir.path, 'repo'));
-    const dataDir = join(dir.path, 'data');
-    let thread: Thread;
-    let before: ReturnType<typeof contents>;
-    {
-      await using first = await serve(dataDir, repo);
-      thread = (await first.client.request('thread/create', { projectId: first.project.id, title: 'Lots of work' })).thread;
-      makeWork(thread.worktreePath);
-      before = contents(thread.worktreePath);
-    }
+    const { repo, dataDir, thread, before } = await threadWithWork(dir.path, 'Lots of work');
     const outcomes: string[] = [];
     for (const [step, reached] of archiveSteps(repo, dataDir, thread)) {
       await using running = await serve(dataDir, repo);
@@ -362,16 +363,7 @@ describe('kill -9 of the host', () => {
 
   test('at every step of a restore: the thread is archived again or fully restored, byte for byte', async () => {
     await using dir = await tempDir();
-    const repo = bigRepo(join(dir.path, 'repo'));
-    const dataDir = join(dir.path, 'data');
-    let thread: Thread;
-    let before: ReturnType<typeof contents>;
-    {
-      await using first = await serve(dataDir, repo);
-      thread = (await first.client.request('thread/create', { projectId: first.project.id, title: 'Shelved work' })).thread;
-      makeWork(thread.worktreePath);
-      before = contents(thread.worktreePath);
-    }
+    const { repo, dataDir, thread, before } = await threadWithWork(dir.path, 'Shelved work');
     const outcomes: string[] = [];
     for (const [step, reached] of restoreSteps(thread)) {
       await using running = await serve(dataDir, repo);
