@@ -13,7 +13,7 @@ import {
   type ThreadId,
 } from '../protocol.ts';
 import { RelativeClock } from '../relative-time.ts';
-import { sharedStyles } from '../styles/shared.ts';
+import { sharedStyles, viewHeadStyles } from '../styles/shared.ts';
 import type { GroveThreadCard } from './grove-thread-card.ts';
 import './grove-adopt-worktrees.ts';
 import './grove-archived-threads.ts';
@@ -47,35 +47,12 @@ interface ColumnCards {
 export class GroveBoard extends LitElement {
   static override styles = [
     sharedStyles,
+    viewHeadStyles,
     css`
       :host {
         display: flex;
         flex-direction: column;
         min-width: 0;
-      }
-
-      .head {
-        display: flex;
-        align-items: center;
-        gap: 16px;
-        padding: 14px 24px 14px;
-        border-bottom: 1px solid var(--border);
-        background: var(--bg);
-      }
-
-      .head .about {
-        display: flex;
-        flex: 1;
-        flex-direction: column;
-        gap: 3px;
-        min-width: 0;
-      }
-
-      h1 {
-        margin: 0;
-        font-size: var(--text-lg);
-        font-weight: 600;
-        letter-spacing: -0.005em;
       }
 
       .meta {
@@ -286,7 +263,7 @@ export class GroveBoard extends LitElement {
     const hasCards = columns.some((c) => c.threads.length > 0);
     return html`
       <header class="head">
-        <div class="about">
+        <div class="head-text">
           <h1>${project.name}</h1>
           <div class="meta">
             <span class="path mono" title=${project.path}>${icon('folder')}${project.path}</span>

@@ -8,7 +8,7 @@ import { icon } from '../icons.ts';
 import { isTyping, listMove } from '../keyboard.ts';
 import type { Approval, ApprovalId, HostState, Project, ProjectId, Rule, RuleId, Thread, ThreadId } from '../protocol.ts';
 import { fullTime, RelativeClock, relativeTime } from '../relative-time.ts';
-import { sharedStyles } from '../styles/shared.ts';
+import { sharedStyles, viewHeadStyles } from '../styles/shared.ts';
 import type { GroveApproval } from './grove-approval.ts';
 import './grove-approval.ts';
 
@@ -40,6 +40,7 @@ interface ItemContext {
 export class GroveInbox extends LitElement {
   static override styles = [
     sharedStyles,
+    viewHeadStyles,
     css`
       :host {
         display: flex;
@@ -47,29 +48,6 @@ export class GroveInbox extends LitElement {
         min-width: 0;
         min-height: 0;
         background: var(--bg-board);
-      }
-
-      .head {
-        display: flex;
-        align-items: center;
-        gap: 16px;
-        padding: 14px 24px;
-        border-bottom: 1px solid var(--border);
-        background: var(--bg);
-      }
-
-      .head > div {
-        display: flex;
-        flex: 1;
-        flex-direction: column;
-        gap: 3px;
-        min-width: 0;
-      }
-
-      h1 {
-        margin: 0;
-        font-size: var(--text-lg);
-        font-weight: 600;
       }
 
       h1:focus-visible {
@@ -328,7 +306,7 @@ export class GroveInbox extends LitElement {
     const shownSettled = this.showAllSettled ? settled : settled.slice(0, SETTLED_FIRST);
     const context: ItemContext = { groups, activeKey: this.activeKey };
     return html`<header class="head">
-        <div>
+        <div class="head-text">
           <h1 id="inbox-title" tabindex="-1">Inbox</h1>
           <p class="sub">
             <span>${

@@ -285,6 +285,33 @@ export const fieldStyles = css`
   }
 `;
 
+/** The header of a main view (the board, the inbox): its title, and a line about it below. */
+export const viewHeadStyles = css`
+  .head {
+    display: flex;
+    align-items: center;
+    gap: 16px;
+    padding: 14px 24px;
+    border-bottom: 1px solid var(--border);
+    background: var(--bg);
+  }
+
+  .head .head-text {
+    display: flex;
+    flex: 1;
+    flex-direction: column;
+    gap: 3px;
+    min-width: 0;
+  }
+
+  .head h1 {
+    margin: 0;
+    font-size: var(--text-lg);
+    font-weight: 600;
+    letter-spacing: -0.005em;
+  }
+`;
+
 /** A quiet "working on it" line: a small spinner and what is happening, announced politely. */
 export const progressStyles = css`
   .progress {
