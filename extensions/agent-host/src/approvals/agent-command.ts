@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { git } from '../git/git.ts';
 import type { ProcessRegistry } from '../host/process-registry.ts';
+import type { PolicyEngine } from '../policy/policy-engine.ts';
 import type { ActionResult, Project, Thread } from '../protocol/index.ts';
 import { redactSecrets } from '../sandbox/redact-secrets.ts';
 import { runCommand } from '../sandbox/run-command.ts';
@@ -55,7 +56,7 @@ export class AgentCommands {
     signal?: AbortSignal | undefined;
   }): Promise<ActionResult> {
     const { thread, project } = input;
-    const settings = await this.#policies.settings(project);
+    const { settings, engine } = await this.#policies.current(project);
     const result = await runCommand({
       command: input.command,
       worktree: thread.worktreePath,
@@ -64,7 +65,7 @@ export class AgentCommands {
       denyPaths: [
         ...this.#groveData(),
         ...HOME_SECRETS.map((p) => join(homedir(), p)),
-        ...(await this.#worktreeSecrets(thread, project)),
+        ...(await this.#worktreeSecrets(thread, engine)),
       ],
       network: settings.network ?? true,
       signal: input.signal,
@@ -104,12 +105,11 @@ export class AgentCommands {
   }
 
   /** Files in the worktree the policy refuses to let anyone read (`.env`, keys…): hidden from the command too. */
-  async #worktreeSecrets(thread: Thread, project: Project): Promise<string[]> {
+  async #worktreeSecrets(thread: Thread, policy: PolicyEngine): Promise<string[]> {
     // An untracked folder is listed once (`--directory`), not file by file: node_modules stays one line.
     const listed = await git(thread.worktreePath, ['ls-files', '-z', '--cached', '--others', '--directory']).catch(() => '');
     const candidates = listed.split('\0').filter((path) => path !== '' && SECRET_LOOKING.test(path));
     if (candidates.length === 0) return [];
-    const policy = await this.#policies.engine(project);
     return candidates
       .filter((path) => policy.checkPath(path, { worktree: thread.worktreePath, access: 'read' }).decision === 'deny')
       .map((path) => join(thread.worktreePath, path));

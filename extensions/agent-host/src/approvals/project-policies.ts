@@ -11,13 +11,13 @@ import { type ProjectPolicySettings, readPolicySettings } from '../threads/proje
 export class ProjectPolicies {
   readonly #engines = new Map<Project['id'], { key: string; engine: Promise<PolicyEngine> }>();
 
-  /** The project's policy settings as they are now. */
-  settings(project: Project): Promise<ProjectPolicySettings> {
-    return readPolicySettings(project.path);
+  /** The project's policy settings as they are now, and the engine built from them: one read of the settings file. */
+  async current(project: Project): Promise<{ settings: ProjectPolicySettings; engine: PolicyEngine }> {
+    const settings = await readPolicySettings(project.path);
+    return { settings, engine: await this.#engine(project, settings) };
   }
 
-  async engine(project: Project): Promise<PolicyEngine> {
-    const settings = await this.settings(project);
+  #engine(project: Project, settings: ProjectPolicySettings): Promise<PolicyEngine> {
     const key = JSON.stringify(settings);
     const cached = this.#engines.get(project.id);
     if (cached?.key === key) return cached.engine;

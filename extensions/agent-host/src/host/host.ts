@@ -86,7 +86,7 @@ export class Host {
     const policies = new ProjectPolicies();
     const commands = new AgentCommands(options.dataDir, this.#processes, policies);
     this.#tools = new ToolExecutor({
-      policy: (project) => policies.engine(project),
+      policy: async (project) => (await policies.current(project)).engine,
       approvals: this.#approvals,
       threads: this.#threads,
       run: (input) => commands.run(input),
