@@ -1,4 +1,4 @@
-import { ARCHIVABLE_STATUSES, type ThreadStatus } from './protocol.ts';
+import { ARCHIVABLE_STATUSES, type Thread, type ThreadStatus } from './protocol.ts';
 
 /** How a thread status looks wherever it is shown: a colour (one per meaning, DESIGN.md §9) and words. */
 export interface StatusLook {
@@ -23,4 +23,9 @@ export const STATUS_LOOKS: Readonly<Record<ThreadStatus, StatusLook>> = {
 /** Whether a thread offers Archive: the host's own rule (ARCHIVABLE_STATUSES), so the button never promises what it refuses. */
 export function offersArchive(status: ThreadStatus): boolean {
   return ARCHIVABLE_STATUSES.includes(status);
+}
+
+/** The words for where a thread is: its status, or that its setup is running (its worktree is there by then). */
+export function statusLabel(thread: Thread): string {
+  return thread.status === 'creating' && thread.setup?.state === 'running' ? 'Running setup…' : STATUS_LOOKS[thread.status].label;
 }

@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { openBrowser } from '../helpers/browser.ts';
-import { makeRepo } from '../helpers/git-repo.ts';
+import { makeRepo, makeRepoWithSettings } from '../helpers/git-repo.ts';
 import { startServe } from '../helpers/host-process.ts';
 import { RpcClient } from '../helpers/rpc-client.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 /** Waits until the locator shows; fails with Playwright's own message naming what it looked for. */
 const shown = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: 10_000 });
@@ -55,6 +56,39 @@ describe('threads on the board in Chromium, against grove serve', () => {
 
     await shown(card);
     expect(readFileSync(join(worktree, 'a.txt'), 'utf8')).toBe('hello\n');
+  });
+
+  test('while its setup runs, the thread view shows the setup’s log and a shell that works', async () => {
+    await using dir = await tempDir();
+    const gate = join(dir.path, 'gate');
+    const repo = makeRepoWithSettings(join(dir.path, 'payments-api'), {
+      setup: `echo installing; while [ ! -e "${gate}" ]; do sleep 0.05; done; echo installed`,
+    });
+    await using host = await startServe(join(dir.path, 'data'));
+    await using client = await RpcClient.connect(host.rpcUrl);
+    await client.initialize();
+    const { project } = await client.request('project/add', { path: repo });
+    const { thread } = await client.request('thread/create', { projectId: project.id, title: 'Install first' });
+    await using browser = await openBrowser();
+    const { page } = browser;
+
+    await page.goto(host.url);
+    await page.getByRole('article', { name: 'Install first', exact: true }).click();
+    const view = page.getByRole('region', { name: 'Install first', exact: true });
+    await shown(view.getByText('Setup running…', { exact: true }));
+    await shown(view.getByText('Running setup…', { exact: true }));
+    await shown(view.getByText('installing', { exact: true }));
+    const rows = view.locator('.xterm-rows');
+    await waitFor('the shell’s prompt', async () => (await rows.innerText()).trim() !== '');
+    await view.locator('.xterm-screen').click();
+    await page.keyboard.type('echo typed > during-setup.txt');
+    await page.keyboard.press('Enter');
+    await waitFor('the shell to run it', () => existsSync(join(thread.worktreePath, 'during-setup.txt')));
+
+    writeFileSync(gate, '');
+    await shown(view.getByText('Setup finished', { exact: false }));
+    await shown(page.getByRole('region', { name: 'Queued', exact: true }).getByRole('article', { name: 'Install first' }));
+    expect(await rows.innerText()).toContain('echo typed > during-setup.txt');
   });
 
   test('a base that does not exist shows the host’s message in the dialog, keeps what was typed and adds no card', async () => {

@@ -5,7 +5,7 @@ import type { Thread } from '../../extensions/agent-host/src/protocol/index.ts';
 import { git, makeRepo, makeRepoWithSettings } from '../helpers/git-repo.ts';
 import { startServe } from '../helpers/host-process.ts';
 import { runningInGroup } from '../helpers/processes.ts';
-import { RpcClient } from '../helpers/rpc-client.ts';
+import { RpcClient, type RpcError } from '../helpers/rpc-client.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
@@ -72,6 +72,49 @@ describe('a new thread’s setup', () => {
     );
     expect(done.setup).toMatchObject({ state: 'failed', exitCode: 3, tail: 'npm ERR! missing script\n' });
     expect(git(thread.worktreePath, 'rev-parse', '--abbrev-ref', 'HEAD').trim()).toBe(thread.branch);
+  });
+
+  test('the terminal opens while the setup runs, and not before the worktree is checked out', async () => {
+    await using dir = await tempDir();
+    const gate = join(dir.path, 'gate');
+    const repo = makeRepoWithSettings(join(dir.path, 'repo'), {
+      setup: `while [ ! -e "${gate}.setup" ]; do sleep 0.05; done; echo setup-done`,
+    });
+    // git runs post-checkout inside `worktree add`: the thread is `creating`, its checkout not done.
+    writeFileSync(
+      join(repo, '.git', 'hooks', 'post-checkout'),
+      `#!/bin/sh\nwhile [ ! -e "${gate}.checkout" ]; do sleep 0.05; done\n`,
+      {
+        mode: 0o755,
+      },
+    );
+    const { host, client, project } = await serveWithProject(dir.path, repo);
+    await using _h = host;
+    await using _c = client;
+
+    const creating = client.request('thread/create', { projectId: project.id, title: 'Slow checkout' });
+    const added = await waitFor('the thread’s record', () => client.notifications.find((n) => n.method === 'thread/added'));
+    const threadId = (added.params as { thread: Thread }).thread.id;
+    const early = await client.request('terminal/open', { threadId, cols: 80, rows: 24 }).catch((e: RpcError) => e.wire);
+    expect(early).toMatchObject({
+      code: 'thread_busy',
+      message: '“Slow checkout” is still being created. Its terminal can open once its worktree is checked out.',
+    });
+
+    writeFileSync(`${gate}.checkout`, '');
+    const { thread } = await creating;
+    expect(thread).toMatchObject({ status: 'creating', setup: { state: 'running' } });
+    const opened = await client.request('terminal/open', { threadId, cols: 80, rows: 24 });
+    await client.request('terminal/input', { terminalId: opened.terminalId, data: 'echo typed > during-setup.txt\r' });
+    await waitFor('the shell to run it', () => existsSync(join(thread.worktreePath, 'during-setup.txt')));
+    expect(latest(client, threadId)?.status).toBe('creating');
+
+    writeFileSync(`${gate}.setup`, '');
+    const done = await waitFor('the setup to end', () =>
+      latest(client, threadId)?.status === 'queued' ? latest(client, threadId) : undefined,
+    );
+    expect(done.setup).toMatchObject({ state: 'succeeded', tail: 'setup-done\n' });
+    expect(readFileSync(join(thread.worktreePath, 'during-setup.txt'), 'utf8')).toBe('typed\n');
   });
 
   test('parallel threads get ports that do not collide', async () => {

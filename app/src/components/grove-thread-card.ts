@@ -7,7 +7,7 @@ import { lastLine } from '../plain-text.ts';
 import { checkoutLabel, type Thread, type ThreadId, type ThreadSetup } from '../protocol.ts';
 import { fullTime, relativeTime } from '../relative-time.ts';
 import { sharedStyles } from '../styles/shared.ts';
-import { offersArchive, STATUS_LOOKS } from '../thread-status.ts';
+import { offersArchive, STATUS_LOOKS, statusLabel } from '../thread-status.ts';
 
 /**
  * One thread on the board: title, branch, last activity, its setup script's progress, and
@@ -257,7 +257,6 @@ export class GroveThreadCard extends LitElement {
     const canArchive = offersArchive(thread.status);
     const setup = thread.setup;
     const isSettingUp = isCreating && setup?.state === 'running';
-    const note = isSettingUp ? 'Running setup…' : look.label;
     return html`<article tabindex=${tabIndex} aria-label=${thread.title} class=${this.isOpen ? 'is-open' : ''}
       aria-current=${this.isOpen ? 'true' : nothing} @keydown=${this.#onKeydown} @click=${this.#onClick}>
       <div class="top">
@@ -275,7 +274,7 @@ export class GroveThreadCard extends LitElement {
       <div class="foot">
         ${
           look.isNoted
-            ? html`<span class="note ${isProblem ? 'is-problem' : ''}">${note}</span>`
+            ? html`<span class="note ${isProblem ? 'is-problem' : ''}">${statusLabel(thread)}</span>`
             : html`<span class="visually-hidden">${look.label},</span>`
         }
         ${

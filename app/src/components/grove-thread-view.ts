@@ -9,7 +9,7 @@ import { screenLines } from '../plain-text.ts';
 import { type Approval, checkoutLabel, type Thread, type ThreadId, type ThreadSetup } from '../protocol.ts';
 import { shortDuration } from '../relative-time.ts';
 import { progressStyles, sharedStyles } from '../styles/shared.ts';
-import { offersArchive, STATUS_LOOKS } from '../thread-status.ts';
+import { offersArchive, STATUS_LOOKS, statusLabel } from '../thread-status.ts';
 import type { GroveApproval } from './grove-approval.ts';
 import type { GroveTerminal, TerminalHost } from './grove-terminal.ts';
 import './grove-terminal.ts';
@@ -388,7 +388,7 @@ export class GroveThreadView extends LitElement {
     return html`<section aria-labelledby="thread-title" @grove-leave-terminal=${() => void this.focusView()}>
       <header>
         <div class="bar">
-          <span class="status"><span class="dot" style="--dot: ${look.colour}"></span>${look.label}</span>
+          <span class="status"><span class="dot" style="--dot: ${look.colour}"></span>${statusLabel(thread)}</span>
           <span class="spacer"></span>
           ${
             offersArchive(thread.status)
@@ -469,7 +469,8 @@ export class GroveThreadView extends LitElement {
         ${this.restoreError ? errorLine(this.restoreError) : nothing}
       </div></div>`;
     }
-    if (thread.status === 'creating') {
+    // The worktree is there once the setup runs: its shell can open beside it.
+    if (thread.status === 'creating' && thread.setup === null) {
       return html`<div class="empty"><div>
         <p class="progress" role="status"><span class="spinner"></span>The terminal opens once the worktree is ready.</p>
       </div></div>`;

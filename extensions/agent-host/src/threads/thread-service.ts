@@ -349,6 +349,14 @@ export class ThreadService {
     if (thread.status === 'archived') {
       throw new HostError('thread_busy', `“${thread.title}” is archived. Restore it to open its terminal.`, { threadId });
     }
+    // Its worktree is being checked out; once the setup starts (or the thread is queued) a shell can open there.
+    if (thread.status === 'creating' && thread.setup === null) {
+      throw new HostError(
+        'thread_busy',
+        `“${thread.title}” is still being created. Its terminal can open once its worktree is checked out.`,
+        { threadId },
+      );
+    }
     this.#requireWorktree(thread);
     return { worktreePath: thread.worktreePath, env: this.#threadEnv(this.#project(thread.projectId), thread) };
   }
