@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { makeRepo } from '../helpers/git-repo.ts';
@@ -148,6 +148,48 @@ describe('terminals', () => {
     await client.request('terminal/input', { terminalId: opened.terminalId, data: 'echo "size=$(stty size)"\r' });
     await waitFor('stty size', () => screen(client, opened.terminalId).includes('size=33 91'));
   });
+
+  // A shell other than bash does not read ~/.bashrc, where this test puts its slow start-up.
+  test.skipIf(!(process.env.SHELL || '/bin/bash').endsWith('/bash'))(
+    'closing a shell that is still starting hangs up what its start-up file runs, so that can clean up (bash only)',
+    async () => {
+      await using dir = await tempDir();
+      // As `pyenv rehash` in a ~/.bashrc does: a lock held while it works, removed when it is hung up.
+      const home = join(dir.path, 'data', '.test-home');
+      mkdirSync(home, { recursive: true });
+      writeFileSync(
+        join(home, '.bashrc'),
+        `sh -c 'trap "rm -f "$HOME/rc.lock"; exit 0" HUP; touch "$HOME/rc.lock"; while :; do sleep 0.05; done'\n`,
+      );
+      const { host, client, thread } = await threadWithShell(dir.path);
+      await using _h = host;
+      await using _c = client;
+      await waitFor('the start-up file to take its lock', () => existsSync(join(home, 'rc.lock')));
+
+      await client.request('thread/archive', { threadId: thread.id });
+      expect(existsSync(join(home, 'rc.lock')), 'the lock is left behind: the start-up was killed, not hung up').toBe(false);
+      expect(host.output()).not.toMatch(/did not exit/);
+    },
+  );
+
+  test.skipIf(!(process.env.SHELL || '/bin/bash').endsWith('/bash'))(
+    'a shell whose start-up ignores the hang-up is killed, and the log names what was running (bash only)',
+    async () => {
+      await using dir = await tempDir();
+      const home = join(dir.path, 'data', '.test-home');
+      mkdirSync(home, { recursive: true });
+      writeFileSync(join(home, '.bashrc'), `touch "$HOME/started"; trap '' HUP; exec sleep 300\n`);
+      const { host, client, thread } = await threadWithShell(dir.path);
+      await using _h = host;
+      await using _c = client;
+      await waitFor('the start-up to run', () => existsSync(join(home, 'started')));
+
+      await client.request('thread/archive', { threadId: thread.id });
+      expect(host.output()).toContain(
+        `the shell of thread ${thread.id} did not exit after a hang-up; killing its process group (“sleep” was in the foreground)`,
+      );
+    },
+  );
 
   test('archiving a thread closes its shell; after a host restart its old output sits above a new shell', async () => {
     await using dir = await tempDir();

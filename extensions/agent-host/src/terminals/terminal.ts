@@ -1,4 +1,5 @@
 import type { IPty } from 'node-pty';
+import { log } from '../host/log.ts';
 import type { TerminalId, ThreadId } from '../protocol/index.ts';
 import type { SessionContext } from '../rpc/rpc-session.ts';
 import type { Screen, Screens } from './screen.ts';
@@ -201,9 +202,12 @@ export class Terminal {
     if (this.#exited === null) this.#pty.kill('SIGHUP');
   }
 
-  /** The last resort: the whole process group of the shell. */
+  /** The last resort: the whole process group of the shell. Logged, since what ran there had no chance to clean up. */
   kill(): void {
     if (this.#exited !== null) return;
+    log.error(
+      `the shell of thread ${this.threadId} did not exit after a hang-up; killing its process group (“${this.#pty.process}” was in the foreground)`,
+    );
     try {
       process.kill(-this.#pty.pid, 'SIGKILL');
     } catch {
