@@ -214,9 +214,8 @@ function archiveSteps(repo: string, dataDir: string, thread: Thread): [string, (
   ];
 }
 
-/** Moments to kill the host during `thread/restore`, in the order the restore reaches them. */
-function restoreSteps(thread: Thread): [string, () => boolean][] {
-  const wt = thread.worktreePath;
+/** Moments to kill the host during `thread/restore` into `wt`, in the order the restore reaches them. */
+function restoreSteps(wt: string): [string, () => boolean][] {
   return [
     ['right away', () => true],
     ['the worktree folder is made', () => existsSync(wt)],
@@ -365,7 +364,7 @@ describe('kill -9 of the host', () => {
     await using dir = await tempDir();
     const { repo, dataDir, thread, before } = await threadWithWork(dir.path, 'Shelved work');
     const outcomes: string[] = [];
-    for (const [step, reached] of restoreSteps(thread)) {
+    for (const [step, reached] of restoreSteps(thread.worktreePath)) {
       await using running = await serve(dataDir, repo);
       outcomes.push(await expectWhole(running, repo, thread.id, before));
       await running.client.request('thread/archive', { threadId: thread.id });
@@ -377,6 +376,52 @@ describe('kill -9 of the host', () => {
     await expectWhole(last, repo, thread.id, before);
     expect(git(repo, 'fsck', '--no-progress', '--strict', '--no-dangling').trim()).toBe('');
     console.info(`restore crash outcomes: ${outcomes.join(' → ')}`);
+  });
+
+  test('at every step of an adopted thread’s restore into Grove’s folder (its own was taken): nothing half made stays there', async () => {
+    await using dir = await tempDir();
+    const outcomes: string[] = [];
+    for (let i = 0; i < restoreSteps('').length; i++) {
+      const root = join(dir.path, String(i));
+      const repo = bigRepo(join(root, 'repo'));
+      const dataDir = join(root, 'data');
+      const own = join(root, 'review');
+      git(repo, 'worktree', 'add', '-q', '-b', 'review', own);
+      makeWork(own);
+      const before = contents(own);
+      let id: ThreadId;
+      let target: string;
+      let step: string;
+      {
+        await using first = await serve(dataDir, repo);
+        id = (await first.client.request('thread/adopt', { projectId: first.project.id, path: own, title: 'Review' })).thread.id;
+        target = join(dataDir, 'worktrees', `repo-${first.project.id.slice(2, 8)}`, 'review');
+        await first.client.request('thread/archive', { threadId: id });
+        // Someone else's folder where the worktree was: restore goes into Grove's own folder.
+        mkdirSync(own);
+        writeFileSync(join(own, 'someone-else.txt'), 'theirs\n');
+        const [name, reached] = restoreSteps(target)[i] as [string, () => boolean];
+        step = name;
+        const restoring = first.client.request('thread/restore', { threadId: id });
+        await crashWhen(first.host, restoring, reached);
+      }
+
+      await using again = await serve(dataDir, repo);
+      const thread = threadIn(again.state, id);
+      outcomes.push(`${step}: ${thread.status}`);
+      if (thread.status === 'archived') {
+        expect(thread.problem).toBeNull();
+        expect(existsSync(target), 'what the cut-short restore made is gone').toBe(false);
+        expect(registered(repo)).not.toContain(target);
+        expect((await again.client.request('thread/restore', { threadId: id })).thread.worktreePath).toBe(target);
+      } else {
+        expect(thread).toMatchObject({ status: 'queued', worktreePath: target, problem: null });
+      }
+      expect(contents(target)).toEqual(before);
+      expect(readdirSync(own)).toEqual(['someone-else.txt']);
+      expect(git(repo, 'fsck', '--no-progress', '--strict', '--no-dangling').trim()).toBe('');
+    }
+    console.info(`adopted restore crash outcomes: ${outcomes.join(' → ')}`);
   });
 });
 

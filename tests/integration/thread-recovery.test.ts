@@ -135,6 +135,27 @@ describe('recovery after a crash', () => {
     expect(git(repo, 'for-each-ref', '--format=%(refname)', `refs/grove/snapshots/${thread.id}`).trim()).toBe(ref);
   });
 
+  test('a worktree the person makes by hand at an archived thread’s path, even on its own branch, is theirs', async () => {
+    await using dir = await tempDir();
+    const repo = makeRepo(join(dir.path, 'repo'));
+    const dataDir = join(dir.path, 'data');
+    const first = await services(dataDir);
+    const project = await first.projects.add(repo);
+    const thread = await first.threads.create({ projectId: project.id, title: 'Picked up by hand', prompt: '' });
+    writeFileSync(join(thread.worktreePath, 'archived.txt'), 'in the snapshot\n');
+    await first.threads.archive(thread.id);
+    // The person goes on with the branch where it was, outside Grove.
+    git(repo, 'worktree', 'add', '-q', thread.worktreePath, branchOf(thread));
+    writeFileSync(join(thread.worktreePath, 'by-hand.txt'), 'theirs\n');
+
+    const second = await services(dataDir);
+    await second.threads.recover();
+
+    expect(second.threads.list()[0]).toMatchObject({ status: 'archived', problem: null });
+    expect(readFileSync(join(thread.worktreePath, 'by-hand.txt'), 'utf8')).toBe('theirs\n');
+    expect(git(thread.worktreePath, 'status', '--porcelain').trim()).toBe('?? by-hand.txt');
+  });
+
   test('an archive killed inside `git worktree remove`, after the folder went, restores all the same', async () => {
     await using dir = await tempDir();
     const repo = makeRepo(join(dir.path, 'repo'));

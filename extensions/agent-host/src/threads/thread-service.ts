@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { GitCommandError, git } from '../git/git.ts';
 import { listWorktrees, type WorktreeEntry } from '../git/worktree-list.ts';
@@ -40,7 +40,7 @@ import {
   type ThreadStatus,
 } from '../protocol/index.ts';
 import { formatBytes, freeBytes } from '../store/disk-space.ts';
-import { readJson, removeStaleTemps, writeJsonAtomic } from '../store/json-file.ts';
+import { readJson, removeStaleTemps, writeFileAtomic, writeJsonAtomic } from '../store/json-file.ts';
 import { adoptableWorktree, adoptableWorktrees } from './adoptable-worktrees.ts';
 import { readProjectSettings } from './project-settings.ts';
 import { realPathOf } from './real-path.ts';
@@ -126,9 +126,15 @@ export class ThreadService {
   async recover(): Promise<void> {
     for (const thread of this.list()) {
       try {
+        const restoringAt = await this.#readRestoreIntent(thread.id);
         if (thread.status === 'creating') await this.#threadLocks.run(thread.id, () => this.#recoverCreation(thread));
-        else if (thread.status === 'archived' && existsSync(thread.worktreePath)) {
+        else if (thread.status === 'archived' && restoringAt !== undefined) {
+          await this.#threadLocks.run(thread.id, () => retried(() => this.#undoRestore(thread.id, restoringAt)));
+        } else if (thread.status === 'archived' && existsSync(thread.worktreePath)) {
           await this.#threadLocks.run(thread.id, () => retried(() => this.#finishArchive(thread.id)));
+        } else if (restoringAt !== undefined) {
+          // The restore was recorded; only its note was left.
+          await rm(this.#restoreIntent(thread.id), { force: true });
         }
       } catch (error) {
         if (error instanceof HostError) log.info(`thread ${thread.id} needs a person: ${error.message}`);
@@ -450,17 +456,51 @@ export class ThreadService {
       }
       const { snapshot } = thread;
       const path = await this.#restorePath(project, thread);
-      await this.#repoLocks.run(project.path, async () => {
-        // A removal cut short after the folder went but before git's record of it did leaves
-        // that record, and `worktree add` refuses a path git still lists: clear it first.
-        if ((await registeredWorktree(project.path, path))?.prunable) {
-          await git(project.path, ['worktree', 'remove', '--', path]).catch(() => '');
-        }
-        await checkOut(project.path, thread, path, snapshot.head);
-      });
-      await applySnapshot(path, snapshot);
-      return this.#save({ ...thread, worktreePath: path, status: snapshot.from, problem: null });
+      // Written before anything is made at `path`: what a restore cut short made there is
+      // known to be Grove's, and nothing else ever is (a worktree the person makes there later).
+      await writeFileAtomic(this.#restoreIntent(thread.id), path);
+      let restored: Thread;
+      try {
+        await this.#repoLocks.run(project.path, async () => {
+          // A removal cut short after the folder went but before git's record of it did leaves
+          // that record, and `worktree add` refuses a path git still lists: clear it first.
+          if ((await registeredWorktree(project.path, path))?.prunable) {
+            await git(project.path, ['worktree', 'remove', '--', path]).catch(() => '');
+          }
+          await checkOut(project.path, thread, path, snapshot.head);
+        });
+        await applySnapshot(path, snapshot);
+        restored = await this.#save({ ...thread, worktreePath: path, status: snapshot.from, problem: null });
+      } catch (error) {
+        await this.#undoRestore(thread.id, path).catch((undo) => log.error(`could not undo the restore of ${thread.id}`, undo));
+        throw error;
+      }
+      await rm(this.#restoreIntent(thread.id), { force: true });
+      return restored;
     });
+  }
+
+  /** The note of a restore in progress: where it is re-creating the thread's worktree. */
+  #restoreIntent(threadId: ThreadId): string {
+    return join(this.#paths.records, `${threadId}.restoring`);
+  }
+
+  async #readRestoreIntent(threadId: ThreadId): Promise<string | undefined> {
+    try {
+      return (await readFile(this.#restoreIntent(threadId), 'utf8')) || undefined;
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Takes away what a restore that did not finish made at `path`, its files kept first (the
+   * thread stays archived, and restore can run again), then the restore's note.
+   */
+  async #undoRestore(threadId: ThreadId, path: string): Promise<void> {
+    await this.#finishArchive(threadId, path);
+    await rm(this.#restoreIntent(threadId), { force: true });
   }
 
   /**
@@ -612,33 +652,40 @@ export class ThreadService {
   }
 
   /**
-   * An archive cut short after its snapshot was recorded, or a restore cut short before it
-   * was: the worktree goes (again), its files kept first. Each attempt starts from the
-   * latest record, since an earlier one may have extended the snapshot.
+   * An archive cut short after its snapshot was recorded, or (given `restoredAt`, from the
+   * restore's note) a restore cut short before it was: the worktree goes (again), its files
+   * kept first. Each attempt starts from the latest record, since an earlier one may have
+   * extended the snapshot.
    */
-  async #finishArchive(threadId: ThreadId): Promise<void> {
+  async #finishArchive(threadId: ThreadId, restoredAt?: string): Promise<void> {
     const thread = this.#thread(threadId);
     const project = this.#project(thread.projectId);
     const snapshot = thread.snapshot;
     if (snapshot === null) return;
+    const path = restoredAt ?? thread.worktreePath;
     // A git the killed host started (a reset, a checkout) may still be writing files here.
-    await requireSettled(thread.worktreePath);
+    await requireSettled(path);
     // …or it was removing the folder, and has finished.
-    if (!existsSync(thread.worktreePath)) return;
-    const cutShortRestore = await isRestoreCutShort(project.path, thread);
-    if (!cutShortRestore && !(await isCheckoutBefore(project.path, thread.worktreePath, snapshot.takenAt))) {
+    if (!existsSync(path)) return;
+    if (restoredAt === undefined && !(await isCheckoutBefore(project.path, path, snapshot.takenAt))) {
       // The archive finished, and someone has put a folder (or a new worktree) at its path since: not ours to touch.
-      log.info(`thread ${thread.id} is archived; ${thread.worktreePath} is not its worktree any more and is left alone`);
+      log.info(`thread ${thread.id} is archived; ${path} is not its worktree any more and is left alone`);
+      return;
+    }
+    if (restoredAt !== undefined && !(await isWorktreeOf(project.path, path))) {
+      // Stopped before git made it a worktree: the folder restore made, empty or half written.
+      await this.#repoLocks.run(project.path, () => git(project.path, ['worktree', 'prune']));
+      await removeUnfinishedCheckout(path);
       return;
     }
     // Not a plain re-snapshot: a cut-short reset or clean has already undone part of the work
     // on disk. The snapshot is extended with what is new instead (see extendSnapshot).
-    const kept = await extendSnapshot(thread.worktreePath, snapshot, `grove: archive of “${thread.title}”`);
+    const kept = await extendSnapshot(path, snapshot, `grove: archive of “${thread.title}”`);
     if (kept !== snapshot) {
       const newer = await this.#keepSnapshot(project, thread, kept);
       await this.#save({ ...thread, snapshot: { ...newer, from: snapshot.from } });
     }
-    await this.#repoLocks.run(project.path, () => removeSnapshottedWorktree(project.path, thread.worktreePath));
+    await this.#repoLocks.run(project.path, () => removeSnapshottedWorktree(project.path, path));
   }
 
   /** Writes a record, then (unless told not to) announces it; writes of one thread land in call order. */
@@ -738,17 +785,21 @@ async function isCheckoutBefore(repo: string, path: string, takenAt: number): Pr
 }
 
 /**
- * Whether the archived thread's path holds the checkout a restore made and did not get to
- * record: a worktree of `repo` there, on the thread's own branch, in Grove's own folder (not
- * an adopted thread's, which lives where the person works). Made after the archive, so
- * `isCheckoutBefore` would call it someone else's; but no one else checks out an archived
- * thread's branch at its path, and removing it loses nothing (`extendSnapshot` keeps
- * anything new).
+ * Removes the folder a restore was stopped in before git made it a worktree, when it holds
+ * at most git's pointer file. Anything more is left for a person to look at.
  */
-async function isRestoreCutShort(repo: string, thread: Thread): Promise<boolean> {
-  if (thread.branch === null || thread.adopted !== null) return false;
-  const entry = await registeredWorktree(repo, thread.worktreePath);
-  return entry?.branch === thread.branch && entry.prunable === null && (await isWorktreeOf(repo, thread.worktreePath));
+async function removeUnfinishedCheckout(path: string): Promise<void> {
+  const names = await readdir(path);
+  if (names.every((name) => name === '.git')) {
+    await rm(join(path, '.git'), { force: true });
+    await rmdir(path);
+    return;
+  }
+  throw new HostError(
+    'worktree_path_taken',
+    `Grove was stopped while restoring into ${path}, and git does not know what is there now. Look through it and move it away, then restore again.`,
+    { path },
+  );
 }
 
 /** Waits out git commands a killed host left at work in `worktree`; a lock that stays needs a person. */
