@@ -35,9 +35,9 @@ export type {
   MethodName,
   ParamsOf,
   ResultOf,
-  TerminalId,
 } from '../../extensions/agent-host/src/protocol/messages.ts';
 export { NOTIFICATION_METHODS, STREAM_METHODS } from '../../extensions/agent-host/src/protocol/names.ts';
 export type { HostState } from '../../extensions/agent-host/src/protocol/state.ts';
-export { TERMINAL_SCROLLBACK_LINES } from '../../extensions/agent-host/src/protocol/terminal-limits.ts';
+export { TERMINAL_SCROLLBACK_LINES, TERMINALS_PER_THREAD } from '../../extensions/agent-host/src/protocol/terminal-limits.ts';
+export type { TerminalId, TerminalInfo } from '../../extensions/agent-host/src/protocol/terminals.ts';
 export { HOST_EXTENSION_ID, PROTOCOL_VERSION, RELAY_EVENTS } from '../../extensions/agent-host/src/protocol/version.ts';

@@ -92,6 +92,49 @@ describe('a thread’s terminal in Chromium, against grove serve', () => {
     expect((await screenLines(again)).filter((l) => l === 'flood-line').length).toBeGreaterThan(5);
   });
 
+  test('a second shell: start it, switch between the two, see each one’s own output, close one', async () => {
+    await using served = await servedProject();
+    const { host, client, project } = served;
+    await client.request('thread/create', { projectId: project.id, title: 'Two at once' });
+    await using browser = await openBrowser();
+    const { page } = browser;
+    await page.goto(host.url);
+    const view = await openThreadView(page, 'Two at once');
+    const shells = view.getByRole('group', { name: 'Shells', exact: true });
+    await view.locator('.xterm-screen').click();
+    await typeLine(page, 'echo first-$((40+1))');
+    await rowReads(view, 'first-41');
+
+    await shells.getByRole('button', { name: 'New shell', exact: true }).click();
+    await shown(shells.getByRole('button', { name: 'Shell 2', pressed: true }));
+    // The new shell has focus: typing goes to it.
+    await waitFor('the second shell’s prompt', async () => (await screenLines(view)).some((line) => line.trim() !== ''));
+    await typeLine(page, 'echo second-$((40+2))');
+    await rowReads(view, 'second-42');
+    expect(await screenLines(view)).not.toContain('first-41');
+
+    await shells.getByRole('button', { name: 'Shell 1', exact: true }).click();
+    await rowReads(view, 'first-41');
+    expect(await screenLines(view)).not.toContain('second-42');
+
+    // Another window sees both, and the one closed here goes from it too.
+    const other = await browser.context.newPage();
+    await other.goto(host.url);
+    const otherView = await openThreadView(other, 'Two at once');
+    const otherShells = otherView.getByRole('group', { name: 'Shells', exact: true });
+    await shown(otherShells.getByRole('button', { name: 'Shell 2', exact: true }));
+
+    await shells.getByRole('button', { name: 'Close Shell 2', exact: true }).click();
+    await shells.getByRole('button', { name: 'Shell 2', exact: true }).waitFor({ state: 'detached' });
+    await otherShells.getByRole('button', { name: 'Shell 2', exact: true }).waitFor({ state: 'detached' });
+    expect((await client.initialize()).state.terminals.map((t) => t.number)).toEqual([1]);
+
+    // Closing the last one leaves none running, until the person starts one.
+    await shells.getByRole('button', { name: 'Close Shell 1', exact: true }).click();
+    await view.getByRole('button', { name: 'Start a shell', exact: true }).click();
+    await rowReads(view, 'first-41');
+  });
+
   test('after the connection drops, the terminal attaches again and shows what it missed, once', async () => {
     await using served = await servedProject('web-client');
     const { host, client, project } = served;

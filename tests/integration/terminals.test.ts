@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { makeRepo } from '../helpers/git-repo.ts';
@@ -137,6 +137,63 @@ describe('terminals', () => {
     const again = await client.request('terminal/open', { threadId: thread.id, cols: 120, rows: 40 });
     expect(again.terminalId).toBe(terminalId);
     await waitFor('the output in the screen', () => screen(client, terminalId, again.replay).includes('unseen-42'));
+  });
+
+  test('a thread can have several shells, numbered, seen by every client, each with its own scrollback after a restart', async () => {
+    await using dir = await tempDir();
+    const dataDir = join(dir.path, 'data');
+    const first = await threadWithShell(dir.path);
+    const { thread } = first;
+    {
+      await using _h = first.host;
+      await using client = first.client;
+      await using other = await RpcClient.connect(first.host.rpcUrl);
+      expect((await other.initialize()).state.terminals).toEqual([
+        { id: first.opened.terminalId, threadId: thread.id, number: 1 },
+      ]);
+      expect(first.opened.number).toBe(1);
+
+      const second = await client.request('terminal/open', { threadId: thread.id, number: 2, cols: 80, rows: 24 });
+      expect(second).toMatchObject({ number: 2 });
+      expect(second.terminalId).not.toBe(first.opened.terminalId);
+      await waitFor('the other client to hear of it', () =>
+        other.notifications.some((n) => n.method === 'terminal/added' && JSON.stringify(n.params).includes(second.terminalId)),
+      );
+      await client.request('terminal/input', { terminalId: first.opened.terminalId, data: 'echo one-$((0+1))\r' });
+      await client.request('terminal/input', { terminalId: second.terminalId, data: 'echo two-$((1+1))\r' });
+      await waitFor(
+        'both echoes',
+        () => screen(client, first.opened.terminalId).includes('one-1') && screen(client, second.terminalId).includes('two-2'),
+      );
+      expect(screen(client, first.opened.terminalId)).not.toContain('two-2');
+
+      // Two windows opening the same new shell at once get one shell.
+      const [a, b] = await Promise.all([
+        client.request('terminal/open', { threadId: thread.id, number: 3, cols: 80, rows: 24 }),
+        other.request('terminal/open', { threadId: thread.id, number: 3, cols: 80, rows: 24 }),
+      ]);
+      expect(a.terminalId).toBe(b.terminalId);
+
+      await client.request('terminal/close', { terminalId: a.terminalId });
+      expect(other.notifications.filter((n) => n.method === 'terminal/removed').map((n) => n.params)).toMatchObject([
+        { terminalId: a.terminalId },
+      ]);
+      expect((await other.initialize()).state.terminals.map((t) => t.number).sort()).toEqual([1, 2]);
+      // Without a number, the first running one.
+      expect((await other.request('terminal/open', { threadId: thread.id, cols: 80, rows: 24 })).terminalId).toBe(
+        first.opened.terminalId,
+      );
+    }
+
+    await using host = await startServe(dataDir);
+    await using client = await RpcClient.connect(host.rpcUrl);
+    expect((await client.initialize()).state.terminals).toEqual([]);
+    const again = await client.request('terminal/open', { threadId: thread.id, number: 2, cols: 80, rows: 24 });
+    expect(again.replay).toMatch(/two-2[\s\S]*── a new shell ──/);
+    expect(again.replay).not.toContain('one-1');
+
+    await client.request('thread/delete', { threadId: thread.id, confirmBranch: thread.branch ?? '' });
+    expect(readdirSync(join(dataDir, 'terminals')).filter((name) => name.startsWith(thread.id))).toEqual([]);
   });
 
   test('resize reaches the shell', async () => {

@@ -34,6 +34,7 @@ function storeWith(state: Partial<HostState>): HostStore {
     threads: [],
     approvals: [],
     rules: [],
+    terminals: [],
     sandbox: { available: true, reason: null },
     ...state,
   });

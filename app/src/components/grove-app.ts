@@ -196,6 +196,7 @@ export class GroveApp extends LitElement {
       ${
         open
           ? html`<grove-thread-view .thread=${open} .terminalHost=${this.#connection}
+              .terminals=${this.hostState.terminals.filter((t) => t.threadId === open.id)}
               .session=${this.status.kind === 'ready' ? this.status.session : null}
               .approvals=${pendingApprovals(this.hostState.approvals).filter((a) => a.threadId === open.id)}
               .approvalActions=${this.#approvalActions} .projectName=${selected.name}

@@ -182,6 +182,8 @@ export class GroveTerminal extends LitElement {
   ];
 
   @property({ attribute: false }) threadId: ThreadId | null = null;
+  /** Which of the thread's shells (from 1); null for the host's choice, its first running one. */
+  @property({ attribute: false }) number: number | null = null;
   @property({ attribute: false }) host: TerminalHost | null = null;
   /** The host connection's session while it is ready, null while it is down; each new session attaches again. */
   @property({ attribute: false }) session: number | null = null;
@@ -237,7 +239,7 @@ export class GroveTerminal extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (!changed.has('session') && !changed.has('threadId') && !changed.has('host')) return;
+    if (!changed.has('session') && !changed.has('threadId') && !changed.has('number') && !changed.has('host')) return;
     if (this.session === null) {
       this.#detach();
       if (this.phase.kind !== 'failed') this.phase = { kind: 'offline' };
@@ -249,6 +251,7 @@ export class GroveTerminal extends LitElement {
   override render() {
     return html`<div class="bar">
         <h3 id="terminal-title">Terminal</h3>
+        <slot name="tabs"></slot>
         ${this.#renderState()}
         <span class="hint"><kbd>⇧</kbd> <kbd>Esc</kbd> leaves the terminal</span>
       </div>
@@ -285,7 +288,7 @@ export class GroveTerminal extends LitElement {
 
   /** Attaches to the thread's shell (starting one if none runs) and shows its scrollback, then its live output. */
   async #attach(): Promise<void> {
-    const { host, threadId, session } = this;
+    const { host, threadId, number, session } = this;
     if (!host || !threadId || session === null) return;
     const generation = ++this.#generation;
     this.#detach();
@@ -306,7 +309,7 @@ export class GroveTerminal extends LitElement {
     const size = this.#fitSize(term);
     let opened: ResultOf<'terminal/open'>;
     try {
-      opened = await host.request('terminal/open', { threadId, ...size });
+      opened = await host.request('terminal/open', { threadId, ...(number === null ? {} : { number }), ...size });
     } catch (error) {
       if (generation === this.#generation) {
         this.phase = { kind: 'failed', message: messageOf(error) };

@@ -6,13 +6,14 @@ import { type ApprovalActions, identicalGroups } from '../approvals.ts';
 import { emit } from '../events.ts';
 import { icon } from '../icons.ts';
 import { screenLines } from '../plain-text.ts';
-import { type Approval, checkoutLabel, type Thread, type ThreadId, type ThreadSetup } from '../protocol.ts';
+import { type Approval, checkoutLabel, type TerminalInfo, type Thread, type ThreadId, type ThreadSetup } from '../protocol.ts';
 import { shortDuration } from '../relative-time.ts';
 import { progressStyles, sharedStyles } from '../styles/shared.ts';
 import { offersArchive, STATUS_LOOKS, statusLabel } from '../thread-status.ts';
 import type { GroveApproval } from './grove-approval.ts';
-import type { GroveTerminal, TerminalHost } from './grove-terminal.ts';
-import './grove-terminal.ts';
+import type { TerminalHost } from './grove-terminal.ts';
+import type { GroveThreadTerminals } from './grove-thread-terminals.ts';
+import './grove-thread-terminals.ts';
 import { errorLine, messageOf } from '../error-message.ts';
 
 /** How much of the setup log the view shows; the whole log is in the data dir. */
@@ -273,7 +274,7 @@ export class GroveThreadView extends LitElement {
         background: var(--border);
       }
 
-      grove-terminal {
+      grove-thread-terminals {
         flex: 1;
       }
 
@@ -316,6 +317,8 @@ export class GroveThreadView extends LitElement {
   @property({ attribute: false }) thread: Thread | null = null;
   /** The host connection, for the terminal. */
   @property({ attribute: false }) terminalHost: TerminalHost | null = null;
+  /** The thread's running shells. */
+  @property({ attribute: false }) terminals: readonly TerminalInfo[] = [];
   /** The connection's session while it is ready, null while it is down. */
   @property({ attribute: false }) session: number | null = null;
   /** Brings an archived thread back; rejects with an error whose message a person can act on. */
@@ -329,7 +332,7 @@ export class GroveThreadView extends LitElement {
   @state() private restoreError = '';
 
   @query('h2') private heading!: HTMLElement | null;
-  @query('grove-terminal') private terminal!: GroveTerminal | null;
+  @query('grove-thread-terminals') private terminal!: GroveThreadTerminals | null;
   @query('pre') private log!: HTMLElement | null;
 
   /** Puts keyboard focus in the terminal if the thread has one, else on the view's title. */
@@ -475,10 +478,11 @@ export class GroveThreadView extends LitElement {
         <p class="progress" role="status"><span class="spinner"></span>The terminal opens once the worktree is ready.</p>
       </div></div>`;
     }
-    // One terminal element per thread: switching threads starts from a clean screen.
+    // One element per thread: switching threads starts from a clean screen and its own shells.
     return keyed(
       thread.id,
-      html`<grove-terminal .threadId=${thread.id} .host=${this.terminalHost} .session=${this.session}></grove-terminal>`,
+      html`<grove-thread-terminals .threadId=${thread.id} .terminals=${this.terminals} .host=${this.terminalHost}
+        .session=${this.session}></grove-thread-terminals>`,
     );
   }
 

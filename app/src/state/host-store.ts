@@ -99,6 +99,14 @@ function reduce(state: HostState, notification: AnyNotification): HostState {
       const { ruleId, rev } = notification.params;
       return { ...state, rev, rules: state.rules.filter((r) => r.id !== ruleId) };
     }
+    case 'terminal/added': {
+      const { terminal, rev } = notification.params;
+      return { ...state, rev, terminals: [...state.terminals.filter((t) => t.id !== terminal.id), terminal] };
+    }
+    case 'terminal/removed': {
+      const { terminalId, rev } = notification.params;
+      return { ...state, rev, terminals: state.terminals.filter((t) => t.id !== terminalId) };
+    }
     default:
       return assertNever(notification);
   }

@@ -78,7 +78,12 @@ export class Host {
       this.#projects,
       this.#processes,
     );
-    this.#terminals = new TerminalService(paths.terminals, options.screenWorker, (threadId) => this.#threads.shellInfo(threadId));
+    this.#terminals = new TerminalService(
+      paths.terminals,
+      options.screenWorker,
+      (threadId) => this.#threads.shellInfo(threadId),
+      this.#hub,
+    );
     this.#threads.onArchive = (threadId) => this.#terminals.closeThread(threadId);
     this.#gitWatcher = new GitWatcher(this.#threads);
     this.#approvals = new ApprovalService(paths.approvals, this.#hub, this.#threads);
@@ -175,6 +180,7 @@ export class Host {
       threads: this.#threads.list(),
       approvals: this.#approvals.list(),
       rules: this.#approvals.rules(),
+      terminals: this.#terminals.list(),
       sandbox: this.#sandbox,
     };
   }
@@ -235,9 +241,10 @@ export class Host {
       'thread/restore': async ({ threadId }) => ({ thread: await this.#threads.restore(threadId) }),
       'thread/delete': async ({ threadId, confirmBranch }) => {
         await this.#threads.delete(threadId, confirmBranch);
+        await this.#terminals.removeSaved(threadId);
         return {};
       },
-      'terminal/open': ({ threadId, cols, rows }, session) => this.#terminals.open(threadId, cols, rows, session),
+      'terminal/open': ({ threadId, number, cols, rows }, session) => this.#terminals.open(threadId, number, cols, rows, session),
       'terminal/input': async ({ terminalId, data }) => {
         this.#terminals.input(terminalId, data);
         return {};

@@ -7,4 +7,6 @@ export * from './errors.ts';
 export * from './messages.ts';
 export * from './names.ts';
 export * from './state.ts';
+export * from './terminal-limits.ts';
+export * from './terminals.ts';
 export * from './version.ts';

@@ -4,13 +4,7 @@ import { AdoptableWorktreeSchema, ProjectIdSchema, ProjectSchema, ThreadIdSchema
 import { WireErrorSchema } from './errors.ts';
 import type { NotificationMethod, StreamMethod } from './names.ts';
 import { HostStateSchema } from './state.ts';
-
-/** Identifies one shell of a thread while the host runs. */
-export const TerminalIdSchema = z
-  .string()
-  .regex(/^term_[a-z0-9]{8,}$/)
-  .brand<'TerminalId'>();
-export type TerminalId = z.infer<typeof TerminalIdSchema>;
+import { TerminalIdSchema, TerminalInfoSchema, TerminalNumberSchema } from './terminals.ts';
 
 const TerminalSizeSchema = { cols: z.number().int().min(2).max(1000), rows: z.number().int().min(1).max(500) };
 
@@ -96,15 +90,17 @@ export const Methods = {
     result: z.object({ thread: ThreadSchema }),
   },
   /**
-   * Attaches to the thread's shell (starting one in its worktree if none runs) and returns
-   * its screen and scrollback as text that brings a reset terminal to it; new output then
-   * arrives as `terminal/output` from `seq` on. After a host restart the old scrollback
-   * comes back above a fresh shell.
+   * Attaches to one of the thread's shells (`number`, by default its first running one or
+   * 1), starting it in the worktree if it does not run, and returns its screen and
+   * scrollback as text that brings a reset terminal to it; new output then arrives as
+   * `terminal/output` from `seq` on. A shell started again, also after a host restart,
+   * opens below the last one's scrollback.
    */
   'terminal/open': {
-    params: z.object({ threadId: ThreadIdSchema, ...TerminalSizeSchema }),
+    params: z.object({ threadId: ThreadIdSchema, number: TerminalNumberSchema.optional(), ...TerminalSizeSchema }),
     result: z.object({
       terminalId: TerminalIdSchema,
+      number: TerminalNumberSchema,
       /** Written to a reset terminal, this is the screen at position `seq` (positions count string characters). */
       replay: z.string(),
       seq: z.number().int(),
@@ -204,6 +200,10 @@ export const Notifications = {
   'approval/updated': z.object({ rev: z.number().int(), approval: ApprovalSchema }),
   'rule/added': z.object({ rev: z.number().int(), rule: RuleSchema }),
   'rule/removed': z.object({ rev: z.number().int(), ruleId: RuleIdSchema }),
+  /** A shell started (by this or another client). */
+  'terminal/added': z.object({ rev: z.number().int(), terminal: TerminalInfoSchema }),
+  /** A shell ended, and its scrollback is saved. */
+  'terminal/removed': z.object({ rev: z.number().int(), terminalId: TerminalIdSchema }),
 } as const satisfies Record<NotificationMethod, z.ZodType>;
 
 export type NotificationName = keyof typeof Notifications;

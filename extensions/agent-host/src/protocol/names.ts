@@ -12,6 +12,8 @@ export const NOTIFICATION_METHODS = [
   'approval/updated',
   'rule/added',
   'rule/removed',
+  'terminal/added',
+  'terminal/removed',
 ] as const;
 export type NotificationMethod = (typeof NOTIFICATION_METHODS)[number];
 

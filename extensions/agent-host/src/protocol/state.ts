@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ApprovalSchema, RuleSchema } from './approvals.ts';
 import { ProjectSchema, ThreadSchema } from './domain.ts';
+import { TerminalInfoSchema } from './terminals.ts';
 
 /** Everything the UI mirrors: the host sends it whole on initialize, then changes. */
 export const HostStateSchema = z.object({
@@ -12,6 +13,8 @@ export const HostStateSchema = z.object({
   approvals: z.array(ApprovalSchema),
   /** Remembered "always allow this prefix" rules, per project. */
   rules: z.array(RuleSchema),
+  /** Every running shell, of every thread. */
+  terminals: z.array(TerminalInfoSchema),
   /** Whether agent commands run in the sandbox (bubblewrap) here, and why not when they do not. */
   sandbox: z.object({ available: z.boolean(), reason: z.string().nullable() }),
 });

@@ -5,3 +5,6 @@
  * Zod-free, so the UI can import it.
  */
 export const TERMINAL_SCROLLBACK_LINES = 5_000;
+
+/** Shells one thread may have at once, numbered 1 to this. */
+export const TERMINALS_PER_THREAD = 8;

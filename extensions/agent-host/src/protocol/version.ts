@@ -2,7 +2,7 @@
  * The protocol version both sides must agree on in `host/initialize`. Bump it on any
  * incompatible change to a schema in this folder.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** The Neutralino extension id of the host, as `neutralino.config.json` names it. */
 export const HOST_EXTENSION_ID = 'js.grove.agenthost';

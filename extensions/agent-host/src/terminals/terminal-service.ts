@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawn } from 'node-pty';
 import { errnoCode, HostError } from '../host/host-error.ts';
 import { log } from '../host/log.ts';
+import type { StateHub } from '../host/state-hub.ts';
 import { stopGracefully } from '../host/stop-gracefully.ts';
-import type { TerminalId, ThreadId } from '../protocol/index.ts';
+import type { TerminalId, TerminalInfo, ThreadId } from '../protocol/index.ts';
 import type { SessionContext } from '../rpc/rpc-session.ts';
 import { writeFileAtomic } from '../store/json-file.ts';
 import { Screens } from './screen.ts';
@@ -24,22 +25,32 @@ export interface ThreadShellInfo {
 
 /**
  * The shells of every thread: one node-pty per terminal, in the thread's worktree with its
- * GROVE_* variables. Scrollback is saved per thread, so after a host restart a new shell
- * opens below the old output.
+ * GROVE_* variables, numbered from 1 within the thread. Scrollback is saved per thread and
+ * number, so a shell started again under a number (also after a host restart) opens below
+ * that number's old output. Shells starting and ending are state changes every client sees.
  */
 export class TerminalService {
   readonly #folder: string;
   readonly #threadInfo: (threadId: ThreadId) => ThreadShellInfo;
+  readonly #hub: StateHub;
   readonly #screens: Screens;
   readonly #terminals = new Map<TerminalId, Terminal>();
-  /** Scrollback writes in progress, per thread: a new shell's replay waits for them. */
-  readonly #saving = new Map<ThreadId, Promise<void>>();
+  /** Shells being started, by thread and number: a second open of the same one waits for it. */
+  readonly #starting = new Map<string, Promise<Terminal>>();
+  /** Scrollback writes in progress, by saved file: a new shell's replay waits for them. */
+  readonly #saving = new Map<string, Promise<void>>();
   #saver: NodeJS.Timeout | undefined;
 
-  constructor(folder: string, screenWorker: string, threadInfo: (threadId: ThreadId) => ThreadShellInfo) {
+  constructor(folder: string, screenWorker: string, threadInfo: (threadId: ThreadId) => ThreadShellInfo, hub: StateHub) {
     this.#folder = folder;
     this.#screens = new Screens(screenWorker);
     this.#threadInfo = threadInfo;
+    this.#hub = hub;
+  }
+
+  /** Every running shell, for the state snapshot. */
+  list(): TerminalInfo[] {
+    return [...this.#terminals.values()].filter((t) => t.exited === null).map((t) => t.info);
   }
 
   /** Starts saving scrollback in the background. */
@@ -49,13 +60,18 @@ export class TerminalService {
     this.#saver.unref();
   }
 
-  /** Attaches `session` to the thread's running shell, starting one (below the saved scrollback) if there is none. */
-  async open(threadId: ThreadId, cols: number, rows: number, session: SessionContext) {
-    let terminal = [...this.#terminals.values()].find((t) => t.threadId === threadId && t.exited === null);
-    if (terminal === undefined) terminal = await this.#spawn(threadId, cols, rows);
+  /**
+   * Attaches `session` to shell `number` of the thread (by default its first running one, or
+   * 1), starting it (below that number's saved scrollback) if it does not run.
+   */
+  async open(threadId: ThreadId, number: number | undefined, cols: number, rows: number, session: SessionContext) {
+    const running = [...this.#terminals.values()].filter((t) => t.threadId === threadId && t.exited === null);
+    const wanted = number ?? (running.length === 0 ? 1 : Math.min(...running.map((t) => t.number)));
+    let terminal = running.find((t) => t.number === wanted);
+    if (terminal === undefined) terminal = await this.#start(threadId, wanted, cols, rows);
     else terminal.resize(cols, rows);
     const { replay, seq } = await terminal.attach(session);
-    return { terminalId: terminal.id, replay, seq, exited: terminal.exited };
+    return { terminalId: terminal.id, number: terminal.number, replay, seq, exited: terminal.exited };
   }
 
   input(terminalId: TerminalId, data: string): void {
@@ -84,6 +100,15 @@ export class TerminalService {
     await this.#stop([...this.#terminals.values()].filter((t) => t.threadId === threadId));
   }
 
+  /** Deletes the saved scrollback of every shell a deleted thread had (its shells were stopped first). */
+  async removeSaved(threadId: ThreadId): Promise<void> {
+    for (const name of await readdir(this.#folder)) {
+      if (name === `${threadId}.log` || (name.startsWith(`${threadId}.`) && name.endsWith('.log'))) {
+        await rm(join(this.#folder, name), { force: true });
+      }
+    }
+  }
+
   /** Stops every shell; the host's shutdown. */
   async stopAll(): Promise<void> {
     if (this.#saver !== undefined) clearInterval(this.#saver);
@@ -91,10 +116,21 @@ export class TerminalService {
     await this.#screens.stop();
   }
 
-  async #spawn(threadId: ThreadId, cols: number, rows: number): Promise<Terminal> {
+  /** Starts shell `number` of a thread; two opens of one that is starting get the same shell. */
+  #start(threadId: ThreadId, number: number, cols: number, rows: number): Promise<Terminal> {
+    const key = `${threadId}.${number}`;
+    const pending = this.#starting.get(key);
+    if (pending !== undefined) return pending;
+    const starting = this.#spawn(threadId, number, cols, rows).finally(() => this.#starting.delete(key));
+    this.#starting.set(key, starting);
+    return starting;
+  }
+
+  async #spawn(threadId: ThreadId, number: number, cols: number, rows: number): Promise<Terminal> {
     const info = this.#threadInfo(threadId);
-    await this.#saving.get(threadId);
-    const previous = await this.#readSaved(threadId);
+    const saved = this.#savedFile(threadId, number);
+    await this.#saving.get(saved);
+    const previous = await this.#readSaved(saved);
     const history = previous === '' ? '' : `${previous}\r\n\x1b[2m── a new shell ──\x1b[0m\r\n`;
     const shell = process.env.SHELL || '/bin/bash';
     let pty: ReturnType<typeof spawn>;
@@ -111,10 +147,11 @@ export class TerminalService {
     }
     const id = `term_${randomBytes(6).toString('hex')}` as TerminalId;
     // An exited shell leaves the list once its scrollback is saved; the next open starts a new one below it.
-    const terminal = new Terminal(id, threadId, pty, this.#screens, { cols, rows }, history, (ended) => {
+    const terminal = new Terminal({ id, threadId, number }, pty, this.#screens, { cols, rows }, history, (ended) => {
       void this.#save(ended).then(() => this.#forget(ended));
     });
     this.#terminals.set(id, terminal);
+    this.#hub.publish('terminal/added', { terminal: terminal.info });
     return terminal;
   }
 
@@ -131,7 +168,14 @@ export class TerminalService {
   }
 
   #forget(terminal: Terminal): void {
-    if (this.#terminals.delete(terminal.id)) terminal.dispose();
+    if (!this.#terminals.delete(terminal.id)) return;
+    terminal.dispose();
+    this.#hub.publish('terminal/removed', { terminalId: terminal.id });
+  }
+
+  /** Where shell `number` of a thread keeps its scrollback (the first one's name predates numbers). */
+  #savedFile(threadId: ThreadId, number: number): string {
+    return join(this.#folder, number === 1 ? `${threadId}.log` : `${threadId}.${number}.log`);
   }
 
   async #saveDirty(): Promise<void> {
@@ -140,20 +184,21 @@ export class TerminalService {
 
   #save(terminal: Terminal): Promise<void> {
     terminal.markSaved();
-    const previous = this.#saving.get(terminal.threadId) ?? Promise.resolve();
+    const file = this.#savedFile(terminal.threadId, terminal.number);
+    const previous = this.#saving.get(file) ?? Promise.resolve();
     const saving = previous
-      .then(async () => writeFileAtomic(join(this.#folder, `${terminal.threadId}.log`), await terminal.history()))
+      .then(async () => writeFileAtomic(file, await terminal.history()))
       .catch((error) => log.error(`could not save the scrollback of ${terminal.id}`, error));
-    this.#saving.set(terminal.threadId, saving);
+    this.#saving.set(file, saving);
     void saving.then(() => {
-      if (this.#saving.get(terminal.threadId) === saving) this.#saving.delete(terminal.threadId);
+      if (this.#saving.get(file) === saving) this.#saving.delete(file);
     });
     return saving;
   }
 
-  async #readSaved(threadId: ThreadId): Promise<string> {
+  async #readSaved(file: string): Promise<string> {
     try {
-      return await readFile(join(this.#folder, `${threadId}.log`), 'utf8');
+      return await readFile(file, 'utf8');
     } catch (error) {
       if (errnoCode(error) === 'ENOENT') return '';
       throw error;

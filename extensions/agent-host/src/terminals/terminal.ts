@@ -1,6 +1,6 @@
 import type { IPty } from 'node-pty';
 import { log } from '../host/log.ts';
-import type { TerminalId, ThreadId } from '../protocol/index.ts';
+import type { TerminalId, TerminalInfo, ThreadId } from '../protocol/index.ts';
 import type { SessionContext } from '../rpc/rpc-session.ts';
 import type { Screen, Screens } from './screen.ts';
 
@@ -67,6 +67,7 @@ export interface Replay {
 export class Terminal {
   readonly id: TerminalId;
   readonly threadId: ThreadId;
+  readonly number: number;
   readonly #pty: IPty;
   readonly #screen: Screen;
   readonly #clients = new Map<number, Client>();
@@ -92,8 +93,7 @@ export class Terminal {
   readonly #onExit: (terminal: Terminal) => void;
 
   constructor(
-    id: TerminalId,
-    threadId: ThreadId,
+    { id, threadId, number }: TerminalInfo,
     pty: IPty,
     screens: Screens,
     size: { cols: number; rows: number },
@@ -102,6 +102,7 @@ export class Terminal {
   ) {
     this.id = id;
     this.threadId = threadId;
+    this.number = number;
     this.#pty = pty;
     this.#onExit = onExit;
     this.#screen = screens.open(id, size.cols, size.rows, history, (end) => this.#parsed(end));
@@ -123,6 +124,10 @@ export class Terminal {
         this.#onExit(this);
       });
     });
+  }
+
+  get info(): TerminalInfo {
+    return { id: this.id, threadId: this.threadId, number: this.number };
   }
 
   get pid(): number {
