@@ -113,7 +113,14 @@ describe('grove serve: the protocol', () => {
     await using host = await startServe(join(dir.path, 'data'));
     await using a = await RpcClient.connect(host.rpcUrl);
     await using b = await RpcClient.connect(host.rpcUrl);
-    expect((await a.initialize()).state).toMatchObject({ rev: 0, projects: [], threads: [], approvals: [], rules: [], terminals: [] });
+    expect((await a.initialize()).state).toMatchObject({
+      rev: 0,
+      projects: [],
+      threads: [],
+      approvals: [],
+      rules: [],
+      terminals: [],
+    });
     await b.initialize();
 
     const { project } = await a.request('project/add', { path: repo });
@@ -127,7 +134,14 @@ describe('grove serve: the protocol', () => {
     expect(b.notifications).toEqual(expected);
     expect(a.notifications).toEqual(expected);
     await using late = await RpcClient.connect(host.rpcUrl);
-    expect((await late.initialize()).state).toMatchObject({ rev: 2, projects: [], threads: [], approvals: [], rules: [], terminals: [] });
+    expect((await late.initialize()).state).toMatchObject({
+      rev: 2,
+      projects: [],
+      threads: [],
+      approvals: [],
+      rules: [],
+      terminals: [],
+    });
   });
 });
 
