@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
@@ -27,9 +28,24 @@ function entryBudget(): Plugin {
 }
 
 /**
+ * Empties resources/assets before a build. Every build names its chunks by content hash, so
+ * old ones would pile up there, and the host reads every file in resources/ into memory at
+ * start: 96 stale files once cost it 10 MB and 40 ms.
+ */
+function freshAssets(): Plugin {
+  return {
+    name: 'grove-fresh-assets',
+    apply: 'build',
+    buildStart() {
+      rmSync(fileURLToPath(new URL('../resources/assets', import.meta.url)), { recursive: true, force: true });
+    },
+  };
+}
+
+/**
  * Builds the Lit UI from app/ into resources/, the folder the Neutralino window and the
  * host's serve mode both load. resources/icons and resources/README.md are tracked, so the
- * build never empties the folder; the lead's build script deletes resources/assets first.
+ * build never empties the folder; `freshAssets` empties resources/assets instead.
  */
 export default defineConfig({
   root: appDir,
@@ -37,7 +53,7 @@ export default defineConfig({
   // and relative asset paths keep working if either ever serves it from a sub-path.
   base: './',
   publicDir: false,
-  plugins: [entryBudget()],
+  plugins: [freshAssets(), entryBudget()],
   build: {
     outDir: '../resources',
     emptyOutDir: false,

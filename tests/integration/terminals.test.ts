@@ -39,6 +39,17 @@ async function threadWithShell(root: string, dataDir = join(root, 'data')) {
   return { host, client, thread, opened };
 }
 
+/** Whether the host's shells are bash: only bash reads the ~/.bashrc the start-up tests write. */
+const BASH = (process.env.SHELL || '/bin/bash').endsWith('/bash');
+
+/** A thread whose shell starts with `bashrc` (the test host's HOME is `<data>/.test-home`). */
+async function threadWithBashrc(root: string, bashrc: string) {
+  const home = join(root, 'data', '.test-home');
+  mkdirSync(home, { recursive: true });
+  writeFileSync(join(home, '.bashrc'), bashrc);
+  return { home, ...(await threadWithShell(root)) };
+}
+
 describe('terminals', () => {
   test('a thread’s shell runs in its worktree with GROVE_* set, and typing reaches it', async () => {
     await using dir = await tempDir();
@@ -206,19 +217,15 @@ describe('terminals', () => {
     await waitFor('stty size', () => screen(client, opened.terminalId).includes('size=33 91'));
   });
 
-  // A shell other than bash does not read ~/.bashrc, where this test puts its slow start-up.
-  test.skipIf(!(process.env.SHELL || '/bin/bash').endsWith('/bash'))(
+  test.skipIf(!BASH)(
     'closing a shell that is still starting hangs up what its start-up file runs, so that can clean up (bash only)',
     async () => {
       await using dir = await tempDir();
       // As `pyenv rehash` in a ~/.bashrc does: a lock held while it works, removed when it is hung up.
-      const home = join(dir.path, 'data', '.test-home');
-      mkdirSync(home, { recursive: true });
-      writeFileSync(
-        join(home, '.bashrc'),
-        `sh -c 'trap "rm -f "$HOME/rc.lock"; exit 0" HUP; touch "$HOME/rc.lock"; while :; do sleep 0.05; done'\n`,
+      const { home, host, client, thread } = await threadWithBashrc(
+        dir.path,
+        `sh -c 'trap "rm -f \\"$HOME/rc.lock\\"; exit 0" HUP; touch "$HOME/rc.lock"; while :; do sleep 0.05; done'\n`,
       );
-      const { host, client, thread } = await threadWithShell(dir.path);
       await using _h = host;
       await using _c = client;
       await waitFor('the start-up file to take its lock', () => existsSync(join(home, 'rc.lock')));
@@ -229,14 +236,14 @@ describe('terminals', () => {
     },
   );
 
-  test.skipIf(!(process.env.SHELL || '/bin/bash').endsWith('/bash'))(
+  test.skipIf(!BASH)(
     'a shell whose start-up ignores the hang-up is killed, and the log names what was running (bash only)',
     async () => {
       await using dir = await tempDir();
-      const home = join(dir.path, 'data', '.test-home');
-      mkdirSync(home, { recursive: true });
-      writeFileSync(join(home, '.bashrc'), `touch "$HOME/started"; trap '' HUP; exec sleep 300\n`);
-      const { host, client, thread } = await threadWithShell(dir.path);
+      const { home, host, client, thread } = await threadWithBashrc(
+        dir.path,
+        `touch "$HOME/started"; trap '' HUP; exec sleep 300\n`,
+      );
       await using _h = host;
       await using _c = client;
       await waitFor('the start-up to run', () => existsSync(join(home, 'started')));
