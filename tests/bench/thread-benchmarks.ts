@@ -292,7 +292,7 @@ export async function terminalThroughput(): Promise<BenchResult[]> {
 const BROWSER_FLOOD_CHARS = 20_000_000;
 
 /** Runs of the browser flood, alternating with raw ones; the medians are reported. */
-const BROWSER_RUNS = 3;
+const BROWSER_RUNS = 5;
 
 /**
  * The figure the budget names: a flood from the shell to the screen of a real Chromium
