@@ -2,16 +2,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { ProcessRegistry } from '../../extensions/agent-host/src/host/process-registry.ts';
-import { StateHub } from '../../extensions/agent-host/src/host/state-hub.ts';
-import { ProjectService } from '../../extensions/agent-host/src/projects/project-service.ts';
 import type { Thread } from '../../extensions/agent-host/src/protocol/index.ts';
-import { ThreadService } from '../../extensions/agent-host/src/threads/thread-service.ts';
 import { git, makeRepo } from '../helpers/git-repo.ts';
 import { startServe } from '../helpers/host-process.ts';
 import { RpcClient, RpcError } from '../helpers/rpc-client.ts';
 import { servedProject } from '../helpers/served-project.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { threadServices } from '../helpers/thread-services.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const wire = (error: unknown) => (error instanceof RpcError ? error.wire : error);
@@ -302,16 +299,7 @@ describe('adopting worktrees made outside Grove', () => {
     writeFileSync(join(reused, 'new work.txt'), 'not Grove’s\n');
     const before = fingerprint(repo, reused);
 
-    const hub = new StateHub();
-    const projects = new ProjectService(join(dataDir, 'projects.json'), hub);
-    await projects.load();
-    const threads = new ThreadService(
-      { records: join(dataDir, 'threads'), worktrees: join(dataDir, 'worktrees') },
-      hub,
-      projects,
-      new ProcessRegistry(),
-    );
-    await threads.load();
+    const { threads } = await threadServices(dataDir);
     await threads.recover();
 
     const byId = (id: Thread['id'] | undefined) => threads.list().find((t) => t.id === id);

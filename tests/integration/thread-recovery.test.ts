@@ -2,30 +2,11 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { takeSnapshot } from '../../extensions/agent-host/src/git/worktrees.ts';
-import { ProcessRegistry } from '../../extensions/agent-host/src/host/process-registry.ts';
-import { StateHub } from '../../extensions/agent-host/src/host/state-hub.ts';
-import { ProjectService } from '../../extensions/agent-host/src/projects/project-service.ts';
 import type { Thread } from '../../extensions/agent-host/src/protocol/index.ts';
-import { ThreadService } from '../../extensions/agent-host/src/threads/thread-service.ts';
 import { branchOf } from '../helpers/branch-of.ts';
 import { git, makeRepo } from '../helpers/git-repo.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
-
-/** The host's services over a data dir, as a fresh start after a crash builds them. */
-async function services(dataDir: string) {
-  mkdirSync(dataDir, { recursive: true }); // the host's data-dir lock makes it; these tests start below the host
-  const hub = new StateHub();
-  const projects = new ProjectService(join(dataDir, 'projects.json'), hub);
-  await projects.load();
-  const threads = new ThreadService(
-    { records: join(dataDir, 'threads'), worktrees: join(dataDir, 'worktrees') },
-    hub,
-    projects,
-    new ProcessRegistry(),
-  );
-  await threads.load();
-  return { projects, threads };
-}
+import { threadServices } from '../helpers/thread-services.ts';
 
 /** Rewrites a thread's record as a host killed at that moment would have left it. */
 function leaveRecord(dataDir: string, thread: Thread): void {
@@ -37,7 +18,7 @@ describe('recovery after a crash', () => {
     await using dir = await tempDir();
     const repo = makeRepo(join(dir.path, 'repo'));
     const dataDir = join(dir.path, 'data');
-    const first = await services(dataDir);
+    const first = await threadServices(dataDir);
     const project = await first.projects.add(repo);
     const madeBranch = await first.threads.create({ projectId: project.id, title: 'Branch made', prompt: '' });
     const nothingMade = await first.threads.create({ projectId: project.id, title: 'Nothing made', prompt: '' });
@@ -48,7 +29,7 @@ describe('recovery after a crash', () => {
     leaveRecord(dataDir, { ...madeBranch, status: 'creating' });
     leaveRecord(dataDir, { ...nothingMade, status: 'creating' });
 
-    const second = await services(dataDir);
+    const second = await threadServices(dataDir);
     await second.threads.recover();
 
     const statuses = Object.fromEntries(second.threads.list().map((t) => [t.title, t.status]));
@@ -62,7 +43,7 @@ describe('recovery after a crash', () => {
     await using dir = await tempDir();
     const repo = makeRepo(join(dir.path, 'repo'));
     const dataDir = join(dir.path, 'data');
-    const first = await services(dataDir);
+    const first = await threadServices(dataDir);
     const project = await first.projects.add(repo);
     const thread = await first.threads.create({ projectId: project.id, title: 'Clash', prompt: '' });
     git(repo, 'worktree', 'remove', thread.worktreePath);
@@ -70,7 +51,7 @@ describe('recovery after a crash', () => {
     writeFileSync(join(thread.worktreePath, 'theirs.txt'), 'not ours\n');
     leaveRecord(dataDir, { ...thread, status: 'creating' });
 
-    const second = await services(dataDir);
+    const second = await threadServices(dataDir);
     await second.threads.recover();
 
     expect(second.threads.list()[0]).toMatchObject({
@@ -84,7 +65,7 @@ describe('recovery after a crash', () => {
     await using dir = await tempDir();
     const repo = makeRepo(join(dir.path, 'repo'));
     const dataDir = join(dir.path, 'data');
-    const first = await services(dataDir);
+    const first = await threadServices(dataDir);
     const project = await first.projects.add(repo);
     const thread = await first.threads.create({ projectId: project.id, title: 'Half archived', prompt: '' });
     writeFileSync(join(thread.worktreePath, 'kept.txt'), 'first\n');
@@ -95,7 +76,7 @@ describe('recovery after a crash', () => {
     // …and the person wrote more before the host came back.
     writeFileSync(join(thread.worktreePath, 'later.txt'), 'second\n');
 
-    const second = await services(dataDir);
+    const second = await threadServices(dataDir);
     await second.threads.recover();
     expect(existsSync(thread.worktreePath)).toBe(false);
 
@@ -112,7 +93,7 @@ describe('recovery after a crash', () => {
     await using dir = await tempDir();
     const repo = makeRepo(join(dir.path, 'repo'));
     const dataDir = join(dir.path, 'data');
-    const first = await services(dataDir);
+    const first = await threadServices(dataDir);
     const project = await first.projects.add(repo);
     const thread = await first.threads.create({ projectId: project.id, title: 'Reset, not cleaned', prompt: '' });
     writeFileSync(join(thread.worktreePath, 'file-0.txt'), 'edited\n');
@@ -124,7 +105,7 @@ describe('recovery after a crash', () => {
     // The removal's `git reset --hard` ran; the host was killed before its `git clean`.
     git(thread.worktreePath, 'reset', '--hard', '--quiet');
 
-    const second = await services(dataDir);
+    const second = await threadServices(dataDir);
     await second.threads.recover();
     expect(existsSync(thread.worktreePath)).toBe(false);
 
@@ -139,7 +120,7 @@ describe('recovery after a crash', () => {
     await using dir = await tempDir();
     const repo = makeRepo(join(dir.path, 'repo'));
     const dataDir = join(dir.path, 'data');
-    const first = await services(dataDir);
+    const first = await threadServices(dataDir);
     const project = await first.projects.add(repo);
     const thread = await first.threads.create({ projectId: project.id, title: 'Picked up by hand', prompt: '' });
     writeFileSync(join(thread.worktreePath, 'archived.txt'), 'in the snapshot\n');
@@ -148,7 +129,7 @@ describe('recovery after a crash', () => {
     git(repo, 'worktree', 'add', '-q', thread.worktreePath, branchOf(thread));
     writeFileSync(join(thread.worktreePath, 'by-hand.txt'), 'theirs\n');
 
-    const second = await services(dataDir);
+    const second = await threadServices(dataDir);
     await second.threads.recover();
 
     expect(second.threads.list()[0]).toMatchObject({ status: 'archived', problem: null });
@@ -160,7 +141,7 @@ describe('recovery after a crash', () => {
     await using dir = await tempDir();
     const repo = makeRepo(join(dir.path, 'repo'));
     const dataDir = join(dir.path, 'data');
-    const first = await services(dataDir);
+    const first = await threadServices(dataDir);
     const project = await first.projects.add(repo);
     const thread = await first.threads.create({ projectId: project.id, title: 'Folder gone', prompt: '' });
     writeFileSync(join(thread.worktreePath, 'kept.txt'), 'kept\n');
@@ -172,7 +153,7 @@ describe('recovery after a crash', () => {
     rmSync(thread.worktreePath, { recursive: true });
     expect(git(repo, 'worktree', 'list', '--porcelain')).toContain(`worktree ${thread.worktreePath}\n`);
 
-    const second = await services(dataDir);
+    const second = await threadServices(dataDir);
     await second.threads.recover();
     const restored = await second.threads.restore(thread.id);
 

@@ -134,15 +134,13 @@ export class GroveThreadTerminals extends LitElement {
   }
 
   protected override willUpdate(): void {
-    const running = this.terminals.map((t) => t.number);
-    const first = running.length === 0 ? null : Math.min(...running);
     for (const number of this.#closing) {
-      if (running.includes(number)) continue;
+      if (this.terminals.some((t) => t.number === number)) continue;
       this.#closing.delete(number);
-      if (this.current === number) this.current = first ?? 'none';
+      if (this.current === number) this.current = this.#firstRunning() ?? 'none';
     }
     // Pinned, so a shell that exits by itself stays on screen (Enter starts it again).
-    this.current ??= first ?? 1;
+    this.current ??= this.#firstRunning() ?? 1;
   }
 
   override render() {
@@ -176,6 +174,11 @@ export class GroveThreadTerminals extends LitElement {
   }
 
   /** The number of the shell on screen, or `'none'`. */
+  /** The lowest-numbered running shell, or null when none runs. */
+  #firstRunning(): number | null {
+    return this.terminals.length === 0 ? null : Math.min(...this.terminals.map((t) => t.number));
+  }
+
   #shown(): number | 'none' {
     return this.current ?? 1;
   }
@@ -190,10 +193,7 @@ export class GroveThreadTerminals extends LitElement {
     const terminal = this.terminals.find((t) => t.number === number);
     if (terminal === undefined) {
       // Not running (it exited and is still on screen): it just leaves the list.
-      if (this.#shown() === number) {
-        const running = this.terminals.map((t) => t.number);
-        this.current = running.length === 0 ? 'none' : Math.min(...running);
-      }
+      if (this.#shown() === number) this.current = this.#firstRunning() ?? 'none';
       return;
     }
     this.#closing.add(number);

@@ -34,6 +34,16 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
   await syncFolder(dirname(file));
 }
 
+/** A text file's contents, or `undefined` if it does not exist. */
+export async function readOptional(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
 /** Reads a JSON file through a schema; `undefined` if it does not exist. Never rewrites a bad file. */
 export async function readJson<S extends z.ZodType>(file: string, schema: S): Promise<z.infer<S> | undefined> {
   let text: string;

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawn } from 'node-pty';
-import { errnoCode, HostError } from '../host/host-error.ts';
+import { HostError } from '../host/host-error.ts';
 import { log } from '../host/log.ts';
 import type { StateHub } from '../host/state-hub.ts';
 import { stopGracefully } from '../host/stop-gracefully.ts';
 import type { TerminalId, TerminalInfo, ThreadId } from '../protocol/index.ts';
 import type { SessionContext } from '../rpc/rpc-session.ts';
-import { writeFileAtomic } from '../store/json-file.ts';
+import { readOptional, writeFileAtomic } from '../store/json-file.ts';
 import { Screens } from './screen.ts';
 import { Terminal } from './terminal.ts';
 
@@ -130,7 +130,7 @@ export class TerminalService {
     const info = this.#threadInfo(threadId);
     const saved = this.#savedFile(threadId, number);
     await this.#saving.get(saved);
-    const previous = await this.#readSaved(saved);
+    const previous = (await readOptional(saved)) ?? '';
     const history = previous === '' ? '' : `${previous}\r\n\x1b[2m── a new shell ──\x1b[0m\r\n`;
     const shell = process.env.SHELL || '/bin/bash';
     let pty: ReturnType<typeof spawn>;
@@ -194,15 +194,6 @@ export class TerminalService {
       if (this.#saving.get(file) === saving) this.#saving.delete(file);
     });
     return saving;
-  }
-
-  async #readSaved(file: string): Promise<string> {
-    try {
-      return await readFile(file, 'utf8');
-    } catch (error) {
-      if (errnoCode(error) === 'ENOENT') return '';
-      throw error;
-    }
   }
 
   #terminal(terminalId: TerminalId): Terminal {

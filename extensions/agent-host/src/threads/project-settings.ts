@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { errnoCode, HostError } from '../host/host-error.ts';
+import { HostError } from '../host/host-error.ts';
+import { readOptional } from '../store/json-file.ts';
 
 /** `.grove/settings.json` in a project: what a new worktree needs. Unknown keys are left for later versions. */
 const SettingsSchema = z.object({
@@ -131,13 +131,4 @@ async function readMainCheckoutKey<K extends 'worktreeRoot' | 'policy'>(
     throw invalid(`${[key, ...(issue?.path ?? [])].join('.')}: ${issue?.message ?? 'bad shape'}`);
   }
   return parsed.data as z.infer<SettingsShape[K]>;
-}
-
-async function readOptional(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return undefined;
-    throw error;
-  }
 }

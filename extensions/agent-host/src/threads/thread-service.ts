@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { GitCommandError, git } from '../git/git.ts';
 import { listWorktrees, type WorktreeEntry } from '../git/worktree-list.ts';
@@ -40,7 +40,7 @@ import {
   type ThreadStatus,
 } from '../protocol/index.ts';
 import { formatBytes, freeBytes } from '../store/disk-space.ts';
-import { readJson, removeStaleTemps, writeFileAtomic, writeJsonAtomic } from '../store/json-file.ts';
+import { readJson, readOptional, removeStaleTemps, writeFileAtomic, writeJsonAtomic } from '../store/json-file.ts';
 import { adoptableWorktree, adoptableWorktrees } from './adoptable-worktrees.ts';
 import { readProjectSettings } from './project-settings.ts';
 import { realPathOf } from './real-path.ts';
@@ -486,12 +486,7 @@ export class ThreadService {
   }
 
   async #readRestoreIntent(threadId: ThreadId): Promise<string | undefined> {
-    try {
-      return (await readFile(this.#restoreIntent(threadId), 'utf8')) || undefined;
-    } catch (error) {
-      if (errnoCode(error) === 'ENOENT') return undefined;
-      throw error;
-    }
+    return (await readOptional(this.#restoreIntent(threadId))) || undefined;
   }
 
   /**
